@@ -1,0 +1,33 @@
+// Everything the command line decides about one run of bt86.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "runtime/layout.h"
+
+namespace bt86::cli {
+
+// --trace categories, QEMU's -d spelling where QEMU has one.
+enum TraceFlags : uint32_t {
+  kTraceInAsm = 1u << 0,   // guest code as it is translated (Capstone)
+  kTraceOutAsm = 1u << 1,  // host code emitted for it
+  kTraceExec = 1u << 2,    // every block entered from the dispatcher
+  kTraceInt = 1u << 3,     // exceptions and interrupts delivered
+  kTraceIo = 1u << 4,      // unclaimed ports, once each
+};
+
+struct Config {
+  std::string kernel;                           // -kernel FILE (required)
+  uint32_t ram_mib = layout::kDefaultRamMiB;    // -m MiB
+  std::string append;                           // -append STR
+  std::string serial = "stdio";                 // -serial stdio|file:PATH|none
+  bool stats = false;                           // --stats[=FILE.json]
+  std::string stats_json;                       //   empty: human summary only
+  uint32_t trace = 0;                           // --trace a,b,c
+  std::string log_file;                         // -D LOGFILE (trace output; default stderr)
+  bool verify_translations = false;             // --verify-translations
+  uint32_t tc_mib = 64;                         // --tc-size MiB
+};
+
+}  // namespace bt86::cli

@@ -1,0 +1,33 @@
+// Every guest-physical address and port constant of the bt86 PC, in one place.
+#pragma once
+
+#include <cstdint>
+
+namespace bt86::layout {
+
+// Conventional memory ends at 640 KiB; 0xA0000-0xFFFFF is the legacy VGA/ROM hole.
+inline constexpr uint32_t kLowRamEnd = 0x000A0000;
+inline constexpr uint32_t kHighRamStart = 0x00100000;
+
+// Multiboot: where the loader puts the info block, the command line and the memory map.
+inline constexpr uint32_t kMultibootInfo = 0x00009000;
+inline constexpr uint32_t kMultibootCmdline = 0x00009400;
+inline constexpr uint32_t kMultibootCmdlineMax = 0x00000C00;  // up to 0xA000
+inline constexpr uint32_t kMultibootMmap = 0x0000A000;
+
+// Guest RAM limits accepted by -m (MiB). The window is 4 GiB; above 3 GiB is reserved for MMIO.
+inline constexpr uint32_t kMinRamMiB = 2;
+inline constexpr uint32_t kMaxRamMiB = 3072;
+inline constexpr uint32_t kDefaultRamMiB = 128;
+
+// Legacy I/O ports.
+inline constexpr uint16_t kPortPost = 0x80;
+inline constexpr uint16_t kPortDebugExit = 0xF4;  // QEMU's isa-debug-exit,iobase=0xf4,iosize=4
+inline constexpr uint16_t kPortDebugExitSize = 4;
+inline constexpr uint16_t kPortCom1 = 0x3F8;
+inline constexpr uint16_t kPortCom2 = 0x2F8;
+inline constexpr uint16_t kPortCom3 = 0x3E8;
+inline constexpr uint16_t kPortCom4 = 0x2E8;
+inline constexpr uint16_t kUartPorts = 8;
+
+}  // namespace bt86::layout
