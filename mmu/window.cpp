@@ -1,1 +1,53 @@
-// mmu window: placeholder
+// Reserving, aligning and mapping a guest window.
+#include "mmu/window.h"
+
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "common/assert.h"
+
+namespace bt86::mmu {
+
+namespace {
+// Reserve enough to carve out a 4 GiB-aligned window with a guard on each side.
+constexpr uint64_t kReserve = Window::kSpan * 2 + 2 * Window::kGuard;
+}  // namespace
+
+Result<Window> Window::create_identity(const GuestRam& ram) {
+  void* r = mmap(nullptr, kReserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (r == MAP_FAILED) return fail("cannot reserve a guest window: %s", std::strerror(errno));
+  uint64_t start = reinterpret_cast<uint64_t>(r);
+  uint64_t base = (start + kGuard + kSpan - 1) & ~(kSpan - 1);
+  BT_ASSERT(base + kSpan + kGuard <= start + kReserve, "window carve-out");
+  Window w(start, base);
+  void* m = mmap(reinterpret_cast<void*>(base), ram.size(), PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_FIXED, ram.fd(), 0);
+  if (m == MAP_FAILED) return fail("cannot map guest RAM into its window: %s", std::strerror(errno));
+  return w;
+}
+
+Window::Window(Window&& o) noexcept
+    : reservation_(std::exchange(o.reservation_, 0)), base_(std::exchange(o.base_, 0)) {}
+
+Window& Window::operator=(Window&& o) noexcept {
+  if (this != &o) {
+    this->~Window();
+    new (this) Window(std::move(o));
+  }
+  return *this;
+}
+
+Window::~Window() {
+  if (reservation_) munmap(reinterpret_cast<void*>(reservation_), kReserve);
+}
+
+void Window::set_page_writable(uint32_t guest_page_addr, bool writable) {
+  void* p = reinterpret_cast<void*>(base_ + (guest_page_addr & ~0xFFFu));
+  int rc = mprotect(p, 4096, writable ? PROT_READ | PROT_WRITE : PROT_READ);
+  BT_ASSERT(rc == 0, "mprotect guest page 0x%x: %s", guest_page_addr, std::strerror(errno));
+}
+
+}  // namespace bt86::mmu

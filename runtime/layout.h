@@ -14,6 +14,17 @@ inline constexpr uint32_t kMultibootInfo = 0x00009000;
 inline constexpr uint32_t kMultibootCmdline = 0x00009400;
 inline constexpr uint32_t kMultibootCmdlineMax = 0x00000C00;  // up to 0xA000
 inline constexpr uint32_t kMultibootMmap = 0x0000A000;
+inline constexpr uint32_t kMultibootMods = 0x00009200;        // the (empty) module list
+inline constexpr uint32_t kMultibootLoaderName = 0x00009300;  // "bt86"
+inline constexpr uint32_t kMultibootAreaEnd = 0x0000B000;     // [Info, AreaEnd): no kernel here
+
+// Firmware areas that QEMU's SeaBIOS reports as reserved; the Multiboot map repeats them so
+// that a guest sees the same memory under bt86 and under qemu-system-i386.
+inline constexpr uint32_t kEbdaStart = 0x0009FC00;        // 1 KiB EBDA below 640 KiB
+inline constexpr uint32_t kBiosAreaStart = 0x000F0000;    // BIOS segment F000
+inline constexpr uint32_t kRamTopReserved = 0x00020000;   // firmware tables at the top of RAM
+inline constexpr uint32_t kBiosRomStart = 0xFFFC0000;     // 256 KiB BIOS ROM alias below 4 GiB
+inline constexpr uint32_t kBiosRomSize = 0x00040000;
 
 // Guest RAM limits accepted by -m (MiB). The window is 4 GiB; above 3 GiB is reserved for MMIO.
 inline constexpr uint32_t kMinRamMiB = 2;

@@ -1,0 +1,48 @@
+// A guest address window: 4 GiB of host address space that GS points at.
+#pragma once
+
+#include <cstdint>
+
+#include "common/result.h"
+#include "mmu/guest_ram.h"
+
+namespace bt86::mmu {
+
+// The window is 4 GiB-aligned, so a host pointer's low 32 bits are the guest address
+// (string instructions rely on this), and it is surrounded by PROT_NONE guards large
+// enough for any displacement a 32-bit instruction can add after address wrap-around
+// (BT with a register bit offset reaches ±256 MiB).
+class Window {
+ public:
+  static constexpr uint64_t kSpan = 1ull << 32;
+  static constexpr uint64_t kGuard = 1ull << 30;
+
+  // Paging off: guest-physical memory mapped one to one (RAM read-write, the rest absent).
+  static Result<Window> create_identity(const GuestRam& ram);
+  Window(Window&&) noexcept;
+  Window& operator=(Window&&) noexcept;
+  Window(const Window&) = delete;
+  ~Window();
+
+  uint64_t base() const { return base_; }
+  // The host address range that faults inside this window (guards included).
+  bool contains(uint64_t host_addr) const {
+    return host_addr >= base_ - kGuard && host_addr < base_ + kSpan + kGuard;
+  }
+  // The guest address of a host address inside [base, base + 4 GiB); guards give false.
+  bool guest_address(uint64_t host_addr, uint32_t* out) const {
+    if (host_addr < base_ || host_addr >= base_ + kSpan) return false;
+    *out = uint32_t(host_addr - base_);
+    return true;
+  }
+
+  // Write-protects or re-enables writes to one 4 KiB guest page (code tracking).
+  void set_page_writable(uint32_t guest_page_addr, bool writable);
+
+ private:
+  Window(uint64_t reservation, uint64_t base) : reservation_(reservation), base_(base) {}
+  uint64_t reservation_ = 0;  // start of the whole reserved range
+  uint64_t base_ = 0;
+};
+
+}  // namespace bt86::mmu

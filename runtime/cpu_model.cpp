@@ -1,0 +1,54 @@
+// CPUID leaves of the bt86 virtual CPU: a family-6 GenuineIntel part with FPU, TSC, MSR, CX8,
+// CMOV, CLFLUSH, MMX, FXSR, SSE, SSE2 and SSE3 — exactly the ISA sets the translator
+// copies (translator/classify.cpp isa_set_modeled) and nothing the monitor lacks.
+#include "runtime/cpu_model.h"
+
+#include <cstring>
+
+namespace bt86::runtime {
+
+namespace {
+
+constexpr uint32_t kMaxBasic = 1;
+constexpr uint32_t kMaxExtended = 0x80000004;
+
+// Leaf 1 EDX: FPU(0) TSC(4) MSR(5) CX8(8) CMOV(15) CLFSH(19) MMX(23) FXSR(24) SSE(25) SSE2(26).
+constexpr uint32_t kFeaturesEdx = (1u << 0) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 15) | (1u << 19) |
+                                  (1u << 23) | (1u << 24) | (1u << 25) | (1u << 26);
+// Leaf 1 ECX: SSE3(0).
+constexpr uint32_t kFeaturesEcx = 1u << 0;
+// Family 6, model 13, stepping 8.
+constexpr uint32_t kSignature = 0x000006D8;
+
+uint32_t chars(const char* s) {
+  uint32_t v;
+  std::memcpy(&v, s, 4);
+  return v;
+}
+
+}  // namespace
+
+CpuidResult cpuid(uint32_t leaf, uint32_t /*subleaf*/) {
+  static const char kBrand[48] = "bt86 virtual CPU";
+  switch (leaf) {
+    case 0:
+      return {kMaxBasic, chars("Genu"), chars("ntel"), chars("ineI")};
+    case 1:
+      // EBX: CLFLUSH line size 8 (x 8 = 64 bytes), one logical processor, APIC ID 0.
+      return {kSignature, (8u << 8) | (1u << 16), kFeaturesEcx, kFeaturesEdx};
+    case 0x80000000:
+      return {kMaxExtended, 0, 0, 0};
+    case 0x80000002:
+    case 0x80000003:
+    case 0x80000004: {
+      const char* p = kBrand + (leaf - 0x80000002) * 16;
+      return {chars(p), chars(p + 4), chars(p + 8), chars(p + 12)};
+    }
+    default:
+      // Intel CPUs answer leaves above the maximum basic leaf with the highest basic leaf.
+      if (leaf < 0x80000000 && leaf > kMaxBasic) return cpuid(kMaxBasic, 0);
+      return {0, 0, 0, 0};
+  }
+}
+
+}  // namespace bt86::runtime

@@ -1,0 +1,39 @@
+// Reading GDT/LDT/IDT entries from guest memory and decoding them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "runtime/vcpu.h"
+
+namespace bt86::runtime {
+
+class Machine;
+
+struct Descriptor {
+  uint32_t base = 0;
+  uint32_t limit = 0;     // in bytes, granularity applied
+  uint8_t type = 0;       // bits 0-3 of the access byte
+  bool system = false;    // S bit clear
+  uint8_t dpl = 0;
+  bool present = false;
+  bool db = false;        // default operand size 32
+  uint16_t attrib = 0;    // bytes 5-6 as stored in Segment::attrib
+  bool is_code() const { return !system && (type & 8); }
+};
+
+Descriptor decode_descriptor(uint64_t raw);
+// The GDT entry for `selector` (LDT selectors: nullopt in this slice), or nullopt when the
+// selector is outside the table limit or memory.
+std::optional<Descriptor> read_gdt_descriptor(Machine& m, uint16_t selector);
+
+struct Gate {
+  uint16_t selector = 0;
+  uint32_t offset = 0;
+  uint8_t type = 0;   // 5 task, 6/7 16-bit interrupt/trap, 14/15 32-bit interrupt/trap
+  uint8_t dpl = 0;
+  bool present = false;
+};
+Gate decode_gate(uint64_t raw);
+
+}  // namespace bt86::runtime

@@ -1,0 +1,89 @@
+// Entry trampoline, exit path and inline-lookup miss path.
+//
+// enter: save host callee-saved registers and RSP (in the vCPU state), swap extended state
+// (host out, guest in), load guest flags and registers, jump to the block.
+// exit:  store guest registers and flags, clear DF, swap extended state back, restore RSP,
+// return to the dispatcher. The signal handler diverts faulting translated code here too.
+#include "runtime/glue.h"
+
+#include <asmjit/x86.h>
+
+#include <cstring>
+
+#include "common/assert.h"
+
+namespace bt86::runtime {
+
+namespace x86 = asmjit::x86;
+namespace off = vcpu_off;
+
+namespace {
+
+const x86::Gp kGuestRegs[8] = {x86::eax, x86::ecx, x86::edx, x86::ebx,
+                               x86::r12d, x86::ebp, x86::esi, x86::edi};
+
+}  // namespace
+
+Glue emit_glue(translator::TCache& tc) {
+  asmjit::CodeHolder code;
+  code.init(asmjit::Environment(asmjit::Arch::kX64), tc.next_address());
+  x86::Assembler a(&code);
+  asmjit::Label enter = a.newLabel(), exit = a.newLabel(), miss = a.newLabel();
+
+  a.bind(enter);
+  for (x86::Gp r : {x86::rbx, x86::rbp, x86::r12, x86::r13, x86::r14, x86::r15}) a.push(r);
+  a.sub(x86::rsp, 8);  // 6 pushes + return address: keep RSP 16-byte aligned
+  a.mov(x86::r13, x86::rdi);
+  a.mov(x86::qword_ptr(x86::r13, off::kHostRsp), x86::rsp);
+  a.fxsave64(x86::ptr(x86::r13, off::kHostFx));
+  a.fxrstor64(x86::ptr(x86::r13, off::kGuestFx));
+  a.mov(x86::eax, x86::dword_ptr(x86::r13, off::kEflags));
+  a.and_(x86::eax, kHostFlags);
+  a.or_(x86::eax, 2);
+  a.push(x86::rax);
+  a.popfq();
+  a.mov(x86::r15, x86::rsi);
+  for (int r = 0; r < 8; ++r) a.mov(kGuestRegs[r], x86::dword_ptr(x86::r13, off::gpr(r)));
+  a.jmp(x86::r15);
+
+  a.align(asmjit::AlignMode::kCode, 16);
+  a.bind(exit);
+  for (int r = 0; r < 8; ++r) a.mov(x86::dword_ptr(x86::r13, off::gpr(r)), kGuestRegs[r]);
+  a.pushfq();
+  a.pop(x86::r15);
+  a.and_(x86::r15d, kHostFlags);
+  a.mov(x86::r14d, x86::dword_ptr(x86::r13, off::kEflags));
+  a.and_(x86::r14d, ~kHostFlags);
+  a.or_(x86::r14d, x86::r15d);
+  a.mov(x86::dword_ptr(x86::r13, off::kEflags), x86::r14d);
+  a.cld();
+  a.fxsave64(x86::ptr(x86::r13, off::kGuestFx));
+  a.fxrstor64(x86::ptr(x86::r13, off::kHostFx));
+  a.mov(x86::rsp, x86::qword_ptr(x86::r13, off::kHostRsp));
+  a.add(x86::rsp, 8);
+  for (x86::Gp r : {x86::r15, x86::r14, x86::r13, x86::r12, x86::rbp, x86::rbx}) a.pop(r);
+  a.ret();
+
+  a.align(asmjit::AlignMode::kCode, 16);
+  a.bind(miss);
+  a.mov(x86::dword_ptr(x86::r13, off::kNextEip), x86::r15d);
+  a.mov(x86::dword_ptr(x86::r13, off::kExitReason), uint32_t(ExitReason::kIndirect));
+  a.jmp(exit);
+
+  code.flatten();
+  code.resolveUnresolvedLinks();
+  code.relocateToBase(tc.next_address());
+  size_t size = code.codeSize();
+  BT_ASSERT(size < 4096, "glue too large");
+  code.copyFlattenedData(tc.rw() + tc.used(), size);
+
+  uint8_t* base = tc.rx() + tc.used();
+  Glue g;
+  g.enter = reinterpret_cast<void (*)(VcpuState*, const void*)>(base + code.labelOffset(enter));
+  g.addrs.exit = uint64_t(base + code.labelOffset(exit));
+  g.addrs.ibl_miss = uint64_t(base + code.labelOffset(miss));
+  tc.seal_glue(tc.used() + size, g.addrs.ibl_miss);
+  return g;
+}
+
+}  // namespace bt86::runtime

@@ -1,0 +1,226 @@
+// Machine construction and the dispatcher loop (DESIGN.md §5).
+#include "runtime/machine.h"
+
+#include <x86intrin.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "common/assert.h"
+#include "runtime/exceptions.h"
+#include "runtime/gs_base.h"
+#include "runtime/monitor.h"
+#include "runtime/signals.h"
+#include "translator/classify.h"
+
+namespace bt86::runtime {
+
+namespace {
+
+VcpuState* new_vcpu() {
+  void* p = std::aligned_alloc(alignof(VcpuState), sizeof(VcpuState));
+  BT_ASSERT(p, "out of memory for the vCPU state");
+  std::memset(p, 0, sizeof(VcpuState));
+  return new (p) VcpuState();
+}
+
+void delete_vcpu(VcpuState* v) {
+  v->~VcpuState();
+  std::free(v);
+}
+
+// The extended state after FNINIT and reset: FCW 0x037F, MXCSR 0x1F80, all registers empty.
+void init_guest_fx(uint8_t* fx) {
+  std::memset(fx, 0, 512);
+  fx[0] = 0x7F;
+  fx[1] = 0x03;
+  uint32_t mxcsr = 0x1F80, mask = 0xFFFF;
+  std::memcpy(fx + 24, &mxcsr, 4);
+  std::memcpy(fx + 28, &mask, 4);
+}
+
+}  // namespace
+
+Machine::Machine(mmu::GuestRam ram, mmu::Window window, const MachineOptions& opt)
+    : opt_(opt),
+      ram_(std::move(ram)),
+      window_(std::move(window)),
+      vcpu_(new_vcpu(), delete_vcpu),
+      mem_(ram_) {}
+
+Machine::~Machine() = default;
+
+Result<std::unique_ptr<Machine>> Machine::create(const MachineOptions& opt) {
+  auto ram = mmu::GuestRam::create(uint64_t(opt.ram_mib) << 20);
+  if (!ram) return std::unexpected(ram.error());
+  auto window = mmu::Window::create_identity(*ram);
+  if (!window) return std::unexpected(window.error());
+  std::unique_ptr<Machine> m(new Machine(std::move(*ram), std::move(*window), opt));
+  VcpuState& v = m->vcpu();
+  v.window_base = m->window_.base();
+  init_guest_fx(v.guest_fx);
+
+  auto tc = translator::TCache::create(size_t(opt.tc_mib) << 20, &v);
+  if (!tc) return std::unexpected(tc.error());
+  m->tc_ = std::move(*tc);
+  m->glue_ = emit_glue(*m->tc_);
+  Machine* self = m.get();
+  m->tc_->set_page_protector([self](uint32_t page, bool protect) {
+    self->window_.set_page_writable(page << 12, !protect);
+  });
+  m->ram_.set_write_hook([self](uint32_t gpa, size_t len) { self->on_guest_write(gpa, len); });
+  m->translator_ = std::make_unique<translator::Translator>(*m->tc_, m->ram_, m->glue_.addrs,
+                                                            opt.translate);
+  m->reset_protected_mode(0);
+  return m;
+}
+
+void Machine::reset_protected_mode(uint32_t eip) {
+  VcpuState& v = vcpu();
+  std::memset(v.gpr, 0, sizeof v.gpr);
+  v.eip = eip;
+  v.eflags = 0x2;
+  v.cr0 = 0x11;  // PE, ET
+  v.cpl = 0;
+  for (Segment& s : v.seg) s = Segment{0x10, 0, 0xFFFFFFFF, 0xC093};
+  v.seg[kCS] = Segment{0x08, 0, 0xFFFFFFFF, 0xC09B};
+}
+
+// A monitor write (device, loader, exception frame) into a page with translated code.
+void Machine::on_guest_write(uint32_t gpa, size_t len) {
+  if (len == 0) return;
+  for (uint32_t page = gpa >> 12; page <= (gpa + len - 1) >> 12; ++page)
+    if (tc_->page_has_code(page)) tc_->invalidate_page(page);
+}
+
+void Machine::request_stop(int status, std::string reason) {
+  stop(StopKind::kDebugExit, status, std::move(reason));
+}
+
+void Machine::stop(StopKind kind, int status, std::string message) {
+  if (stopped()) return;
+  stop_.kind = kind;
+  stop_.status = status;
+  stop_.message = std::move(message);
+  stop_.eip = vcpu().eip;
+}
+
+std::string Machine::describe_insn_at(uint32_t eip) {
+  uint8_t bytes[15];
+  size_t n = translator_->fetch(eip, bytes);
+  if (n == 0) return "(outside RAM)";
+  translator::Insn in;
+  if (translator::decode(bytes, n, eip, &in) != translator::DecodeStatus::kOk)
+    return "(" + translator::hex_bytes(bytes, n < 8 ? n : 8) + ": undecodable)";
+  return translator::format_insn(in) + " (" + translator::hex_bytes(in.bytes, in.z.length) + ")";
+}
+
+void Machine::raise(int vector, bool has_error, uint32_t error) {
+  if (opt_.stop_on_exception) {
+    stop(StopKind::kException, kStatusGuestError,
+         strfmt("guest exception %d at 0x%08x", vector, vcpu().eip));
+    stop_.vector = vector;
+    stop_.error_code = error;
+    return;
+  }
+  deliver_exception(*this, vector, has_error, error);
+}
+
+translator::Block* Machine::block_for(uint32_t eip, bool one_shot) {
+  translator::ModeKey mode{one_shot ? translator::kModeOneShot : 0u};
+  if (!one_shot)
+    if (translator::Block* b = tc_->lookup(eip, mode)) return b;
+  // Keep room for the largest block; the flush policy for now is flush-all.
+  if (tc_->free_bytes() < 256 * 1024) tc_->flush();
+  uint64_t t0 = __rdtsc();
+  auto b = translator_->translate(eip, mode);
+  stats_.tsc_translate += __rdtsc() - t0;
+  if (!b) {
+    stop(StopKind::kGuestError, kStatusGuestError, b.error().message);
+    return nullptr;
+  }
+  return *b;
+}
+
+void Machine::handle_fault() {
+  VcpuState& v = vcpu();
+  switch (v.fault_kind) {
+    case kFaultCodeWrite:
+      // Drop the page's translations, then run the writing instruction alone, uncached:
+      // the page stays writable until code is translated from it again.
+      stats_.sig_code_write++;
+      tc_->invalidate_page(v.fault_addr >> 12);
+      next_one_shot_ = true;
+      return;
+    case kFaultUnassigned:
+      stats_.sig_unassigned++;
+      stop(StopKind::kGuestError, kStatusGuestError,
+           strfmt("guest accessed 0x%08x, outside its %u MiB of RAM, at EIP 0x%08x: %s",
+                  v.fault_addr, unsigned(ram_.size() >> 20), v.eip,
+                  describe_insn_at(v.eip).c_str()));
+      return;
+    case kFaultException:
+      stats_.sig_guest_exception++;
+      raise(int(v.fault_vector), v.fault_vector == 13, v.fault_error);
+      return;
+    default:
+      BT_ASSERT(false, "unknown fault kind %u", v.fault_kind);
+  }
+}
+
+StopInfo Machine::run() {
+  install_fault_handlers();
+  set_running_machine(this);
+  set_gs_base(window_.base());
+  stop_ = StopInfo{};
+  VcpuState& v = vcpu();
+  uint32_t link_slot = ~0u;
+  uint64_t t_start = __rdtsc();
+
+  while (!stopped()) {
+    bool one_shot = std::exchange(next_one_shot_, false);
+    translator::Block* b = block_for(v.eip, one_shot);
+    if (!b) break;
+    if (link_slot != ~0u) tc_->link(link_slot, b);
+    link_slot = ~0u;
+    if (opt_.trace_exec)
+      std::fprintf(opt_.trace_exec, "Trace: [%p] %08x\n", static_cast<void*>(b->code), b->eip);
+
+    v.exit_reason = ExitReason::kNone;
+    glue_.enter(&v, b->entry());
+
+    switch (v.exit_reason) {
+      case ExitReason::kBranch:
+        stats_.exits_branch++;
+        v.eip = v.next_eip;
+        if (!one_shot) link_slot = v.exit_slot;
+        break;
+      case ExitReason::kIndirect:
+        stats_.exits_indirect++;
+        v.eip = v.next_eip;
+        break;
+      case ExitReason::kMonitor: {
+        stats_.exits_monitor++;
+        uint64_t t0 = __rdtsc();
+        perform_monitor_call(*this);
+        stats_.tsc_monitor += __rdtsc() - t0;
+        break;
+      }
+      case ExitReason::kPending:
+        stats_.exits_pending++;
+        v.pending = 0;
+        break;
+      case ExitReason::kFault:
+        stats_.exits_fault++;
+        handle_fault();
+        break;
+      default:
+        BT_ASSERT(false, "block at 0x%08x exited without a reason", b->eip);
+    }
+  }
+  stats_.tsc_total += __rdtsc() - t_start;
+  set_running_machine(nullptr);
+  return stop_;
+}
+
+}  // namespace bt86::runtime

@@ -1,0 +1,118 @@
+// One virtual machine: RAM, window, vCPU, translation cache, port bus; runs until stopped.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "devices/machine_control.h"
+#include "devices/port_bus.h"
+#include "mmu/guest_ram.h"
+#include "mmu/window.h"
+#include "runtime/glue.h"
+#include "runtime/guest_memory.h"
+#include "runtime/stats.h"
+#include "runtime/vcpu.h"
+#include "translator/tcache.h"
+#include "translator/translate.h"
+
+namespace bt86::runtime {
+
+struct MachineOptions {
+  uint32_t ram_mib = 128;
+  uint32_t tc_mib = 64;
+  translator::TranslateOptions translate;
+  // Tests: stop at the first guest exception instead of delivering it through the IDT.
+  bool stop_on_exception = false;
+  FILE* trace_exec = nullptr;
+  FILE* trace_int = nullptr;
+};
+
+enum class StopKind {
+  kRunning,
+  kDebugExit,    // the guest wrote isa-debug-exit (or a device asked to stop)
+  kHalted,       // HLT with IF=0: nothing can ever wake the CPU
+  kTripleFault,  // exception delivery failed twice
+  kGuestError,   // the guest did something bt86 cannot do or cannot allow
+  kException,    // stop_on_exception: the first exception
+};
+
+struct StopInfo {
+  StopKind kind = StopKind::kRunning;
+  int status = 0;
+  std::string message;
+  uint32_t eip = 0;
+  int vector = -1;
+  uint32_t error_code = 0;
+};
+
+// Process exit statuses that are not the guest's own isa-debug-exit value.
+inline constexpr int kStatusHalted = 0;
+inline constexpr int kStatusGuestError = 2;
+inline constexpr int kStatusUsage = 64;
+inline constexpr int kStatusBadImage = 65;
+
+class Machine : public devices::MachineControl {
+ public:
+  static Result<std::unique_ptr<Machine>> create(const MachineOptions& opt);
+  ~Machine() override;
+
+  mmu::GuestRam& ram() { return ram_; }
+  VcpuState& vcpu() { return *vcpu_; }
+  devices::PortBus& ports() { return ports_; }
+  translator::TCache& tc() { return *tc_; }
+  translator::Translator& translator() { return *translator_; }
+  GuestMemory& mem() { return mem_; }
+  Stats& stats() { return stats_; }
+  const MachineOptions& options() const { return opt_; }
+  const Glue& glue() const { return glue_; }
+  const mmu::Window& window() const { return window_; }
+
+  // Flat 32-bit protected mode at CPL 0, paging off, as Multiboot and the Linux 32-bit boot
+  // protocol leave the CPU.
+  void reset_protected_mode(uint32_t eip);
+  // Devices owned by the machine (wired in runtime/pc_wiring.cpp).
+  template <typename T>
+  T* own(std::unique_ptr<T> dev) {
+    T* p = dev.get();
+    devices_.push_back(std::move(dev));
+    return p;
+  }
+
+  StopInfo run();
+
+  // MachineControl: a device asks the VM to stop.
+  void request_stop(int status, std::string reason) override;
+  void stop(StopKind kind, int status, std::string message);
+  bool stopped() const { return stop_.kind != StopKind::kRunning; }
+
+  // Delivers (or, in tests, reports) a guest exception at vcpu().eip.
+  void raise(int vector, bool has_error = false, uint32_t error = 0);
+  // The instruction at vcpu().eip, for messages: "mov eax, [ebx] (8b 03)".
+  std::string describe_insn_at(uint32_t eip);
+
+ private:
+  Machine(mmu::GuestRam ram, mmu::Window window, const MachineOptions& opt);
+  void handle_fault();
+  translator::Block* block_for(uint32_t eip, bool one_shot);
+  void on_guest_write(uint32_t gpa, size_t len);
+
+  MachineOptions opt_;
+  mmu::GuestRam ram_;
+  mmu::Window window_;
+  std::unique_ptr<VcpuState, void (*)(VcpuState*)> vcpu_;
+  std::unique_ptr<translator::TCache> tc_;
+  std::unique_ptr<translator::Translator> translator_;
+  Glue glue_;
+  GuestMemory mem_;
+  devices::PortBus ports_;
+  std::vector<std::unique_ptr<devices::PortDevice>> devices_;
+  Stats stats_;
+  StopInfo stop_;
+  bool next_one_shot_ = false;
+};
+
+}  // namespace bt86::runtime

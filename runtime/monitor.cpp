@@ -1,0 +1,168 @@
+// Monitor-call dispatch and the operand helpers the family files share.
+#include "runtime/monitor.h"
+
+#include "common/assert.h"
+#include "runtime/machine.h"
+#include "translator/classify.h"
+
+namespace bt86::runtime {
+
+using translator::Insn;
+using translator::Kind;
+
+namespace {
+
+int gpr_index(ZydisRegister r32) {
+  return ZydisRegisterGetId(r32);  // eax=0 ... edi=7 in encoding order
+}
+
+}  // namespace
+
+uint32_t read_reg(const Machine& m, ZydisRegister r) {
+  const VcpuState& v = const_cast<Machine&>(m).vcpu();
+  switch (ZydisRegisterGetClass(r)) {
+    case ZYDIS_REGCLASS_GPR32: return v.gpr[gpr_index(r)];
+    case ZYDIS_REGCLASS_GPR16: return v.gpr[gpr_index(r)] & 0xFFFF;
+    case ZYDIS_REGCLASS_GPR8: {
+      int id = ZydisRegisterGetId(r);  // al cl dl bl ah ch dh bh
+      return id < 4 ? v.gpr[id] & 0xFF : (v.gpr[id - 4] >> 8) & 0xFF;
+    }
+    default: BT_ASSERT(false, "read_reg: %s", ZydisRegisterGetString(r)); return 0;
+  }
+}
+
+void write_reg(Machine& m, ZydisRegister r, uint32_t value) {
+  VcpuState& v = m.vcpu();
+  switch (ZydisRegisterGetClass(r)) {
+    case ZYDIS_REGCLASS_GPR32: v.gpr[gpr_index(r)] = value; return;
+    case ZYDIS_REGCLASS_GPR16: {
+      uint32_t& g = v.gpr[gpr_index(r)];
+      g = (g & 0xFFFF0000) | (value & 0xFFFF);
+      return;
+    }
+    case ZYDIS_REGCLASS_GPR8: {
+      int id = ZydisRegisterGetId(r);
+      uint32_t& g = v.gpr[id < 4 ? id : id - 4];
+      if (id < 4) g = (g & ~0xFFu) | (value & 0xFF);
+      else g = (g & ~0xFF00u) | ((value & 0xFF) << 8);
+      return;
+    }
+    default: BT_ASSERT(false, "write_reg: %s", ZydisRegisterGetString(r));
+  }
+}
+
+uint32_t effective_address(const Machine& m, const Insn& in, const ZydisDecodedOperand& op) {
+  uint32_t a = op.mem.disp.has_displacement ? uint32_t(op.mem.disp.value) : 0;
+  if (op.mem.base != ZYDIS_REGISTER_NONE) a += read_reg(m, op.mem.base);
+  if (op.mem.index != ZYDIS_REGISTER_NONE) a += read_reg(m, op.mem.index) * op.mem.scale;
+  if (in.z.address_width == 16) a &= 0xFFFF;
+  return a;
+}
+
+void stop_outside_ram(Machine& m, uint32_t addr) {
+  m.stop(StopKind::kGuestError, kStatusGuestError,
+         strfmt("guest accessed 0x%08x, outside its RAM, at EIP 0x%08x: %s", addr, m.vcpu().eip,
+                m.describe_insn_at(m.vcpu().eip).c_str()));
+}
+
+bool read_operand(Machine& m, const Insn& in, int i, uint32_t* out) {
+  const ZydisDecodedOperand& op = in.ops[i];
+  switch (op.type) {
+    case ZYDIS_OPERAND_TYPE_REGISTER: *out = read_reg(m, op.reg.value); return true;
+    case ZYDIS_OPERAND_TYPE_IMMEDIATE: *out = uint32_t(op.imm.value.u); return true;
+    case ZYDIS_OPERAND_TYPE_MEMORY: {
+      uint32_t addr = effective_address(m, in, op);
+      uint64_t v = 0;
+      if (!m.mem().read(addr, op.size / 8, &v)) {
+        stop_outside_ram(m, addr);
+        return false;
+      }
+      *out = uint32_t(v);
+      return true;
+    }
+    default: BT_ASSERT(false, "read_operand type %d", op.type); return false;
+  }
+}
+
+bool write_operand(Machine& m, const Insn& in, int i, uint32_t value) {
+  const ZydisDecodedOperand& op = in.ops[i];
+  if (op.type == ZYDIS_OPERAND_TYPE_REGISTER) {
+    write_reg(m, op.reg.value, value);
+    return true;
+  }
+  BT_ASSERT(op.type == ZYDIS_OPERAND_TYPE_MEMORY, "write_operand type %d", op.type);
+  uint32_t addr = effective_address(m, in, op);
+  if (!m.mem().write(addr, op.size / 8, value)) {
+    stop_outside_ram(m, addr);
+    return false;
+  }
+  return true;
+}
+
+bool push32(Machine& m, uint32_t value, unsigned size) {
+  uint32_t esp = m.vcpu().gpr[4] - size;
+  if (!m.mem().write(esp, size, value)) {
+    stop_outside_ram(m, esp);
+    return false;
+  }
+  m.vcpu().gpr[4] = esp;
+  return true;
+}
+
+bool pop32(Machine& m, uint32_t* value, unsigned size) {
+  uint32_t esp = m.vcpu().gpr[4];
+  uint64_t v = 0;
+  if (!m.mem().read(esp, size, &v)) {
+    stop_outside_ram(m, esp);
+    return false;
+  }
+  *value = uint32_t(v);
+  m.vcpu().gpr[4] = esp + size;
+  return true;
+}
+
+uint32_t parity_flag(uint32_t result) {
+  return (__builtin_popcount(result & 0xFF) & 1) ? 0 : kFlagPF;
+}
+
+void perform_monitor_call(Machine& m) {
+  VcpuState& v = m.vcpu();
+  uint8_t bytes[15];
+  size_t n = m.translator().fetch(v.eip, bytes);
+  Insn in;
+  Kind k;
+  if (n == 0 || translator::decode(bytes, n, v.eip, &in) != translator::DecodeStatus::kOk) {
+    k = Kind::Undef;
+  } else {
+    k = translator::classify(in);
+  }
+  m.stats().monitor[size_t(k)]++;
+
+  bool next = false;
+  switch (k) {
+    case Kind::Undef:
+      m.raise(6);
+      return;
+    case Kind::Aaa: case Kind::Aas: case Kind::Daa: case Kind::Das: case Kind::Aam:
+    case Kind::Aad: case Kind::Salc:
+      next = perform_bcd(m, in, k);
+      break;
+    case Kind::In: case Kind::Out: case Kind::Ins: case Kind::Outs:
+      next = perform_io(m, in, k);
+      break;
+    case Kind::Int: case Kind::Int3: case Kind::Into: case Kind::Iret: case Kind::JmpFar:
+    case Kind::CallFar: case Kind::RetFar: case Kind::Bound:
+      next = perform_control(m, in, k);
+      break;
+    case Kind::MovToSeg: case Kind::MovFromSeg: case Kind::PushSeg: case Kind::PopSeg:
+    case Kind::LoadFarPtr: case Kind::Arpl:
+      next = perform_segment(m, in, k);
+      break;
+    default:
+      next = perform_system(m, in, k);
+      break;
+  }
+  if (next) v.eip = in.next_eip();
+}
+
+}  // namespace bt86::runtime

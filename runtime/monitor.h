@@ -1,0 +1,39 @@
+// The monitor performs the instructions the translator hands it (Monitor/Undef rows).
+#pragma once
+
+#include <cstdint>
+
+#include "translator/decode.h"
+#include "translator/insn_table.h"
+
+namespace bt86::runtime {
+
+class Machine;
+
+// Performs the instruction at vcpu.eip: updates state and eip, raises a guest exception,
+// or stops the VM.
+void perform_monitor_call(Machine& m);
+
+// --- Shared by the family files (runtime/monitor_*.cpp). ---
+uint32_t read_reg(const Machine& m, ZydisRegister r);
+void write_reg(Machine& m, ZydisRegister r, uint32_t value);
+// Guest linear address of a memory operand (segment bases are zero in this slice).
+uint32_t effective_address(const Machine& m, const translator::Insn& in,
+                           const ZydisDecodedOperand& op);
+// Operand `i` as a value; false: the memory access left guest RAM (the VM has stopped).
+bool read_operand(Machine& m, const translator::Insn& in, int i, uint32_t* out);
+bool write_operand(Machine& m, const translator::Insn& in, int i, uint32_t value);
+bool push32(Machine& m, uint32_t value, unsigned size = 4);
+bool pop32(Machine& m, uint32_t* value, unsigned size = 4);
+void stop_outside_ram(Machine& m, uint32_t addr);
+uint32_t parity_flag(uint32_t result);
+
+// Families. Each returns false when it raised an exception or stopped the VM; true means
+// "done, continue at the next instruction".
+bool perform_bcd(Machine& m, const translator::Insn& in, translator::Kind k);
+bool perform_io(Machine& m, const translator::Insn& in, translator::Kind k);
+bool perform_system(Machine& m, const translator::Insn& in, translator::Kind k);
+bool perform_control(Machine& m, const translator::Insn& in, translator::Kind k);
+bool perform_segment(Machine& m, const translator::Insn& in, translator::Kind k);
+
+}  // namespace bt86::runtime

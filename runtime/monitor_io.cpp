@@ -1,0 +1,76 @@
+// Port I/O: IN, OUT, INS, OUTS (every REP form) on the machine's port bus.
+#include "runtime/machine.h"
+#include "runtime/monitor.h"
+
+namespace bt86::runtime {
+
+using translator::Insn;
+using translator::Kind;
+
+namespace {
+
+uint16_t port_operand(Machine& m, const ZydisDecodedOperand& op) {
+  return op.type == ZYDIS_OPERAND_TYPE_IMMEDIATE ? uint16_t(op.imm.value.u)
+                                                 : uint16_t(m.vcpu().gpr[2]);  // DX
+}
+
+// INS/OUTS: one or ECX (CX) iterations, ESI/EDI stepping by DF.
+bool string_io(Machine& m, const Insn& in, bool is_in) {
+  VcpuState& v = m.vcpu();
+  const unsigned size = in.z.operand_width / 8;
+  const bool rep = in.z.attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE |
+                                      ZYDIS_ATTRIB_HAS_REPNE);
+  const bool a16 = in.z.address_width == 16;
+  const uint32_t mask = a16 ? 0xFFFF : 0xFFFFFFFF;
+  const int32_t step = (v.eflags & kFlagDF) ? -int32_t(size) : int32_t(size);
+  const uint16_t port = uint16_t(v.gpr[2]);
+  uint32_t& idx = v.gpr[is_in ? 7 : 6];  // EDI for INS, ESI for OUTS
+  while (!rep || (v.gpr[1] & mask) != 0) {
+    uint32_t addr = idx & mask;
+    if (is_in) {
+      uint32_t value = m.ports().read(port, size);
+      if (!m.mem().write(addr, size, value)) {
+        stop_outside_ram(m, addr);
+        return false;
+      }
+    } else {
+      uint64_t value = 0;
+      if (!m.mem().read(addr, size, &value)) {
+        stop_outside_ram(m, addr);
+        return false;
+      }
+      m.ports().write(port, size, uint32_t(value));
+    }
+    idx = (idx & ~mask) | ((idx + step) & mask);
+    if (!rep) break;
+    v.gpr[1] = (v.gpr[1] & ~mask) | ((v.gpr[1] - 1) & mask);
+    if (m.stopped()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool perform_io(Machine& m, const Insn& in, Kind k) {
+  switch (k) {
+    case Kind::In: {
+      uint16_t port = port_operand(m, in.ops[1]);
+      unsigned size = in.ops[0].size / 8;
+      write_reg(m, in.ops[0].reg.value, m.ports().read(port, size));
+      return !m.stopped();
+    }
+    case Kind::Out: {
+      uint16_t port = port_operand(m, in.ops[0]);
+      unsigned size = in.ops[1].size / 8;
+      m.ports().write(port, size, read_reg(m, in.ops[1].reg.value));
+      // A device may have stopped the VM (isa-debug-exit); the OUT itself completed.
+      m.vcpu().eip = in.next_eip();
+      return !m.stopped();
+    }
+    case Kind::Ins: return string_io(m, in, true);
+    case Kind::Outs: return string_io(m, in, false);
+    default: return false;
+  }
+}
+
+}  // namespace bt86::runtime

@@ -1,0 +1,153 @@
+// Segment-register instructions: MOV to/from Sreg, PUSH/POP Sreg, LDS...LSS, ARPL.
+// Loads check the descriptor as hardware does; a segment with a non-zero base stops the VM
+// for now (the translator's non-flat path comes with the segmentation issue).
+#include "runtime/descriptors.h"
+#include "runtime/machine.h"
+#include "runtime/monitor.h"
+
+namespace bt86::runtime {
+
+using translator::Insn;
+using translator::Kind;
+
+namespace {
+
+int seg_index(ZydisRegister r) {
+  switch (r) {
+    case ZYDIS_REGISTER_ES: return kES;
+    case ZYDIS_REGISTER_CS: return kCS;
+    case ZYDIS_REGISTER_SS: return kSS;
+    case ZYDIS_REGISTER_DS: return kDS;
+    case ZYDIS_REGISTER_FS: return kFS;
+    case ZYDIS_REGISTER_GS: return kGS;
+    default: return -1;
+  }
+}
+
+// Loads a data segment register (or SS) with `selector`. false: raised or stopped.
+bool load_data_segment(Machine& m, const Insn& in, int seg, uint16_t selector) {
+  VcpuState& v = m.vcpu();
+  const uint32_t err = selector & ~3u;
+  if (seg == kCS) {
+    m.raise(6);  // MOV CS / POP CS do not exist
+    return false;
+  }
+  if ((selector & ~3u) == 0) {
+    if (seg == kSS) {
+      m.raise(13, true, 0);
+      return false;
+    }
+    v.seg[seg] = Segment{selector, 0, 0, 0};  // null: any use faults (not enforced yet)
+    return true;
+  }
+  auto d = read_gdt_descriptor(m, selector);
+  if (!d || d->system) {
+    m.raise(13, true, err);
+    return false;
+  }
+  const uint8_t rpl = selector & 3;
+  if (seg == kSS) {
+    bool writable_data = !d->is_code() && (d->type & 2);
+    if (rpl != v.cpl || d->dpl != v.cpl || !writable_data) {
+      m.raise(13, true, err);
+      return false;
+    }
+    if (!d->present) {
+      m.raise(12, true, err);
+      return false;
+    }
+  } else {
+    bool readable = !d->is_code() || (d->type & 2);
+    bool conforming_code = d->is_code() && (d->type & 4);
+    if (!readable || (!conforming_code && (rpl > d->dpl || v.cpl > d->dpl))) {
+      m.raise(13, true, err);
+      return false;
+    }
+    if (!d->present) {
+      m.raise(11, true, err);
+      return false;
+    }
+  }
+  if (d->base != 0 || d->limit != 0xFFFFFFFF) {
+    m.stop(StopKind::kGuestError, kStatusGuestError,
+           strfmt("unsupported: %s at EIP 0x%08x loads a segment with base 0x%08x limit 0x%08x; "
+                  "only flat segments are supported yet",
+                  translator::format_insn(in).c_str(), in.eip, d->base, d->limit));
+    return false;
+  }
+  v.seg[seg] = Segment{selector, d->base, d->limit, d->attrib};
+  return true;
+}
+
+}  // namespace
+
+bool perform_segment(Machine& m, const Insn& in, Kind k) {
+  VcpuState& v = m.vcpu();
+  switch (k) {
+    case Kind::MovFromSeg: {
+      uint16_t sel = v.seg[seg_index(in.ops[1].reg.value)].selector;
+      // To a register the selector is zero-extended; to memory 16 bits are written.
+      return write_operand(m, in, 0, sel);
+    }
+    case Kind::PushSeg: {
+      uint16_t sel = v.seg[seg_index(in.ops[0].reg.value)].selector;
+      const unsigned n = in.z.operand_width / 8;
+      // With a 32-bit operand size current processors write 16 bits into the 4-byte slot.
+      uint32_t esp = v.gpr[4] - n;
+      if (!m.mem().write(esp, 2, sel)) {
+        stop_outside_ram(m, esp);
+        return false;
+      }
+      v.gpr[4] = esp;
+      return true;
+    }
+    case Kind::MovToSeg: {
+      uint32_t sel = 0;
+      if (!read_operand(m, in, 1, &sel)) return false;
+      return load_data_segment(m, in, seg_index(in.ops[0].reg.value), uint16_t(sel));
+    }
+    case Kind::PopSeg: {
+      const unsigned n = in.z.operand_width / 8;
+      uint64_t sel = 0;
+      if (!m.mem().read(v.gpr[4], n, &sel)) {
+        stop_outside_ram(m, v.gpr[4]);
+        return false;
+      }
+      if (!load_data_segment(m, in, seg_index(in.ops[0].reg.value), uint16_t(sel))) return false;
+      v.gpr[4] += n;
+      return true;
+    }
+    case Kind::LoadFarPtr: {
+      static constexpr struct { ZydisMnemonic m; int seg; } kMap[] = {
+          {ZYDIS_MNEMONIC_LDS, kDS}, {ZYDIS_MNEMONIC_LES, kES}, {ZYDIS_MNEMONIC_LFS, kFS},
+          {ZYDIS_MNEMONIC_LGS, kGS}, {ZYDIS_MNEMONIC_LSS, kSS}};
+      int seg = -1;
+      for (auto e : kMap)
+        if (e.m == in.z.mnemonic) seg = e.seg;
+      const unsigned n = in.z.operand_width / 8;
+      uint32_t addr = effective_address(m, in, in.ops[1]);
+      uint64_t off = 0, sel = 0;
+      if (!m.mem().read(addr, n, &off) || !m.mem().read(addr + n, 2, &sel)) {
+        stop_outside_ram(m, addr);
+        return false;
+      }
+      if (!load_data_segment(m, in, seg, uint16_t(sel))) return false;
+      write_reg(m, in.ops[0].reg.value, uint32_t(off));
+      return true;
+    }
+    case Kind::Arpl: {
+      uint32_t dst = 0, src = 0;
+      if (!read_operand(m, in, 0, &dst) || !read_operand(m, in, 1, &src)) return false;
+      if ((dst & 3) < (src & 3)) {
+        v.eflags |= kFlagZF;
+        return write_operand(m, in, 0, (dst & ~3u) | (src & 3));
+      }
+      v.eflags &= ~kFlagZF;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace bt86::runtime

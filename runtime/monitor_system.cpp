@@ -1,0 +1,203 @@
+// System instructions: flags and interrupts, descriptor-table registers, control registers,
+// CPUID, RDTSC, MSRs, cache control. Privileged ones raise #GP(0) above CPL 0.
+#include <x86intrin.h>
+
+#include "runtime/cpu_model.h"
+#include "runtime/machine.h"
+#include "runtime/monitor.h"
+
+namespace bt86::runtime {
+
+using translator::Insn;
+using translator::Kind;
+
+namespace {
+
+constexpr uint32_t kCr0Pe = 1u << 0, kCr0Ts = 1u << 3, kCr0Et = 1u << 4, kCr0Pg = 1u << 31;
+// CR4 bits the modeled CPU accepts: TSD DE PSE PGE PCE OSFXSR OSXMMEXCPT.
+constexpr uint32_t kCr4Supported = (1u << 2) | (1u << 3) | (1u << 4) | (1u << 7) | (1u << 8) |
+                                   (1u << 9) | (1u << 10);
+// POPF at CPL 0 may change these (VM, RF, VIF and VIP are never loaded by POPF).
+constexpr uint32_t kPopfMask = kArithFlags | kFlagTF | kFlagIF | kFlagDF | kFlagIOPL | kFlagNT |
+                               kFlagAC | kFlagID;
+
+bool unsupported(Machine& m, const Insn& in, const char* why) {
+  m.stop(StopKind::kGuestError, kStatusGuestError,
+         strfmt("unsupported: %s at EIP 0x%08x (%s): %s", translator::format_insn(in).c_str(),
+                in.eip, translator::hex_bytes(in.bytes, in.z.length).c_str(), why));
+  return false;
+}
+
+bool gp0(Machine& m) {
+  m.raise(13, true, 0);
+  return false;
+}
+
+uint32_t iopl(const VcpuState& v) { return (v.eflags & kFlagIOPL) >> 12; }
+
+bool load_table_register(Machine& m, const Insn& in, DescriptorTable* t) {
+  uint32_t addr = effective_address(m, in, in.ops[0]);
+  uint64_t limit = 0, base = 0;
+  if (!m.mem().read(addr, 2, &limit) || !m.mem().read(addr + 2, 4, &base)) {
+    stop_outside_ram(m, addr);
+    return false;
+  }
+  t->limit = uint16_t(limit);
+  t->base = in.z.operand_width == 16 ? uint32_t(base) & 0xFFFFFF : uint32_t(base);
+  return true;
+}
+
+bool store_table_register(Machine& m, const Insn& in, const DescriptorTable& t) {
+  uint32_t addr = effective_address(m, in, in.ops[0]);
+  if (!m.mem().write(addr, 2, t.limit) || !m.mem().write(addr + 2, 4, t.base)) {
+    stop_outside_ram(m, addr);
+    return false;
+  }
+  return true;
+}
+
+bool mov_cr(Machine& m, const Insn& in) {
+  VcpuState& v = m.vcpu();
+  const bool to_cr = ZydisRegisterGetClass(in.ops[0].reg.value) == ZYDIS_REGCLASS_CONTROL;
+  ZydisRegister cr = to_cr ? in.ops[0].reg.value : in.ops[1].reg.value;
+  ZydisRegister gpr = to_cr ? in.ops[1].reg.value : in.ops[0].reg.value;
+  uint32_t* slot = cr == ZYDIS_REGISTER_CR0   ? &v.cr0
+                   : cr == ZYDIS_REGISTER_CR2 ? &v.cr2
+                   : cr == ZYDIS_REGISTER_CR3 ? &v.cr3
+                   : cr == ZYDIS_REGISTER_CR4 ? &v.cr4
+                                              : nullptr;
+  if (!slot) {
+    m.raise(6);
+    return false;
+  }
+  if (!to_cr) {
+    write_reg(m, gpr, *slot);
+    return true;
+  }
+  uint32_t value = read_reg(m, gpr);
+  if (cr == ZYDIS_REGISTER_CR0) {
+    if (value & kCr0Pg) return unsupported(m, in, "paging is not supported yet");
+    if (!(value & kCr0Pe)) return unsupported(m, in, "real mode is not supported yet");
+    value |= kCr0Et;
+  }
+  if (cr == ZYDIS_REGISTER_CR4 && (value & ~kCr4Supported)) return gp0(m);
+  *slot = value;
+  return true;
+}
+
+bool msr(Machine& m, const Insn& in, bool write) {
+  VcpuState& v = m.vcpu();
+  uint32_t index = v.gpr[1];
+  uint64_t value = (uint64_t(v.gpr[2]) << 32) | v.gpr[0];
+  uint32_t* reg32 = nullptr;
+  switch (index) {
+    case 0x10:  // IA32_TIME_STAMP_COUNTER
+      if (write) {
+        v.tsc_offset = int64_t(value - __rdtsc());
+      } else {
+        value = __rdtsc() + uint64_t(v.tsc_offset);
+      }
+      break;
+    case 0x174: reg32 = &v.sysenter_cs; break;
+    case 0x175: reg32 = &v.sysenter_esp; break;
+    case 0x176: reg32 = &v.sysenter_eip; break;
+    default:
+      return gp0(m);  // an MSR the modeled CPU does not have
+  }
+  if (reg32) {
+    if (write) *reg32 = uint32_t(value);
+    else value = *reg32;
+  }
+  if (!write) {
+    v.gpr[0] = uint32_t(value);
+    v.gpr[2] = uint32_t(value >> 32);
+  }
+  (void)in;
+  return true;
+}
+
+}  // namespace
+
+bool perform_system(Machine& m, const Insn& in, Kind k) {
+  VcpuState& v = m.vcpu();
+  const translator::KindInfo& row = translator::info(k);
+  if (row.cls == translator::InsnClass::Privileged && v.cpl != 0 && k != Kind::Cli &&
+      k != Kind::Sti && k != Kind::In && k != Kind::Out)
+    return gp0(m);
+
+  switch (k) {
+    case Kind::Cli:
+      if (v.cpl > iopl(v)) return gp0(m);
+      v.eflags &= ~kFlagIF;
+      return true;
+    case Kind::Sti:
+      if (v.cpl > iopl(v)) return gp0(m);
+      v.eflags |= kFlagIF;  // no interrupt sources yet, so the STI shadow has nothing to hold
+      return true;
+    case Kind::Hlt:
+      m.stop(StopKind::kHalted, kStatusHalted,
+             strfmt("guest halted at EIP 0x%08x with interrupts %s; nothing can wake it",
+                    in.eip, (v.eflags & kFlagIF) ? "enabled (no interrupt sources yet)" : "disabled"));
+      v.eip = in.next_eip();
+      return false;
+    case Kind::Pushf: {
+      uint32_t image = v.eflags & ~(kFlagVM | kFlagRF);
+      return push32(m, in.z.operand_width == 16 ? image & 0xFFFF : image, in.z.operand_width / 8);
+    }
+    case Kind::Popf: {
+      uint32_t value = 0;
+      const unsigned n = in.z.operand_width / 8;
+      if (!pop32(m, &value, n)) return false;
+      uint32_t mask = kPopfMask;
+      if (v.cpl > 0) mask &= ~kFlagIOPL;
+      if (v.cpl > iopl(v)) mask &= ~kFlagIF;
+      if (n == 2) mask &= 0xFFFF;
+      v.eflags = (v.eflags & ~mask) | (value & mask) | 0x2;
+      if (v.eflags & kFlagTF) return unsupported(m, in, "single-stepping (TF) is not modeled yet");
+      return true;
+    }
+    case Kind::Cpuid: {
+      CpuidResult r = cpuid(v.gpr[0], v.gpr[1]);
+      v.gpr[0] = r.eax;
+      v.gpr[3] = r.ebx;
+      v.gpr[1] = r.ecx;
+      v.gpr[2] = r.edx;
+      return true;
+    }
+    case Kind::Rdtsc: {
+      if ((v.cr4 & (1u << 2)) && v.cpl != 0) return gp0(m);
+      uint64_t t = __rdtsc() + uint64_t(v.tsc_offset);
+      v.gpr[0] = uint32_t(t);
+      v.gpr[2] = uint32_t(t >> 32);
+      return true;
+    }
+    case Kind::Lgdt: return load_table_register(m, in, &v.gdtr);
+    case Kind::Lidt: return load_table_register(m, in, &v.idtr);
+    case Kind::Sgdt: return store_table_register(m, in, v.gdtr);
+    case Kind::Sidt: return store_table_register(m, in, v.idtr);
+    case Kind::MovCr: return mov_cr(m, in);
+    case Kind::Smsw:
+      // To a register SMSW gives all of CR0 (32-bit operand size); to memory, 16 bits.
+      return write_operand(m, in, 0, in.ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY
+                                         ? v.cr0 & 0xFFFF
+                                         : in.z.operand_width == 16 ? v.cr0 & 0xFFFF : v.cr0);
+    case Kind::Lmsw: {
+      uint32_t value = 0;
+      if (!read_operand(m, in, 0, &value)) return false;
+      // LMSW loads PE MP EM TS and cannot clear PE.
+      v.cr0 = (v.cr0 & ~0xEu) | (value & 0xF) | (v.cr0 & kCr0Pe);
+      return true;
+    }
+    case Kind::Clts: v.cr0 &= ~kCr0Ts; return true;
+    case Kind::Invd:
+    case Kind::Wbinvd:
+    case Kind::Invlpg: return true;  // no caches or TLBs to model with paging off
+    case Kind::Rdmsr: return msr(m, in, false);
+    case Kind::Wrmsr: return msr(m, in, true);
+    case Kind::Rdpmc: return gp0(m);
+    default:
+      return unsupported(m, in, "this instruction is not handled yet");
+  }
+}
+
+}  // namespace bt86::runtime

@@ -1,0 +1,19 @@
+// The one place the PC's devices are created and given their port ranges.
+#pragma once
+
+#include <memory>
+
+#include "common/result.h"
+#include "devices/char_backend.h"
+#include "runtime/cli/config.h"
+#include "runtime/machine.h"
+
+namespace bt86::runtime {
+
+struct PcDevices {
+  std::unique_ptr<devices::CharBackend> com1_backend;
+};
+
+Result<PcDevices> wire_pc_devices(Machine& m, const cli::Config& config);
+
+}  // namespace bt86::runtime

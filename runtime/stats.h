@@ -1,0 +1,31 @@
+// Statistics of one run: a user feature (--stats), printed for humans and as JSON.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "translator/insn_table.h"
+#include "translator/tcache.h"
+
+namespace bt86::runtime {
+
+struct Stats {
+  // Exits to the dispatcher, by reason.
+  uint64_t exits_branch = 0, exits_indirect = 0, exits_monitor = 0, exits_pending = 0,
+           exits_fault = 0;
+  // Monitor calls by instruction-table row.
+  uint64_t monitor[size_t(translator::Kind::Count)] = {};
+  // Host signals turned into guest events, by kind.
+  uint64_t sig_code_write = 0, sig_guest_exception = 0, sig_unassigned = 0;
+  uint64_t exceptions_delivered = 0;
+  // Time split (host TSC ticks).
+  uint64_t tsc_translate = 0, tsc_monitor = 0, tsc_total = 0;
+  // Dynamic counts, only with instrumentation (--stats).
+  uint64_t dyn_direct = 0, dyn_indirect = 0;
+};
+
+void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc, double tsc_hz);
+std::string stats_json(const Stats& s, const translator::TCacheStats& tc, double tsc_hz);
+
+}  // namespace bt86::runtime

@@ -1,0 +1,59 @@
+// A translated block: guest range, host code, side table, exits and links.
+#pragma once
+
+#include <boost/container/small_vector.hpp>
+#include <cstdint>
+#include <vector>
+
+namespace bt86::translator {
+
+// Fault recovery for one guest instruction's host sequence (DESIGN.md §3, restartable).
+enum class Fixup : uint8_t {
+  kNone,
+  kRestoreBorrowed,  // a guest register was borrowed as an address temp: reload it from scratch[0]
+};
+
+// Maps the host code of one guest instruction back to it.
+struct SideEntry {
+  uint32_t host_off;   // offset from the block's code start
+  uint32_t guest_eip;
+  Fixup fixup;
+  uint8_t fixup_reg;   // guest register number for kRestoreBorrowed
+};
+
+// A patchable direct exit: a rel32 jump that first points at its stub (block offsets).
+struct PendingExit {
+  uint32_t target_eip;
+  uint32_t slot;            // tcache slot id
+  uint32_t jump_rel32_off;  // offset of the rel32 field in the block
+  uint32_t stub_off;        // offset of the stub (the unlinked target)
+};
+
+// The mode a block was translated under; a block only runs under the same key.
+struct ModeKey {
+  uint32_t bits = 0;  // CPL, code size, paging, single-step: see translator/translate.h
+  bool operator==(const ModeKey&) const = default;
+};
+
+struct Block {
+  uint32_t eip = 0;
+  ModeKey mode;
+  uint32_t guest_size = 0;
+  uint32_t insn_count = 0;
+  uint8_t* code = nullptr;        // executable view
+  uint32_t code_size = 0;
+  uint32_t entry_off = 0;         // normal entry (after the indirect-entry check)
+  uint32_t pages[2] = {~0u, ~0u}; // guest-physical pages its bytes come from
+  bool valid = true;
+  bool one_shot = false;          // run once and forget (after a code-page write)
+  std::vector<SideEntry> side;
+  boost::container::small_vector<uint32_t, 2> exit_slots;  // direct exits it owns
+  boost::container::small_vector<uint32_t, 4> incoming;    // slots linked to it
+
+  uint8_t* entry() const { return code + entry_off; }
+  uint8_t* indirect_entry() const { return code; }
+  bool contains_host(const uint8_t* p) const { return p >= code && p < code + code_size; }
+  const SideEntry* side_for(const uint8_t* host_pc) const;
+};
+
+}  // namespace bt86::translator

@@ -1,0 +1,107 @@
+// The copy path: re-encode an innocuous guest instruction for 64-bit mode.
+//
+// Registers are renamed (ESP -> r12d); memory operands get GS and addr32 so that the CPU
+// wraps the 32-bit guest address and adds the window base; absolute disp32 operands are
+// encoded with a SIB byte (in 64-bit mode mod=00 rm=101 would be RIP-relative).
+#include "translator/emitter.h"
+
+namespace bt86::translator {
+
+namespace {
+
+// Instructions whose only memory operand is implicit (not in the visible operands).
+bool hidden_memory(ZydisMnemonic m) {
+  return m == ZYDIS_MNEMONIC_XLAT || m == ZYDIS_MNEMONIC_MASKMOVQ ||
+         m == ZYDIS_MNEMONIC_MASKMOVDQU;
+}
+
+}  // namespace
+
+void Emitter::emit_copy(const Insn& in, Kind kind) {
+  const ZydisDecodedInstruction& z = in.z;
+
+  if (hidden_memory(z.mnemonic)) {
+    // Same bytes in 64-bit mode (no REX needed: only legacy registers); drop any segment
+    // prefix, then add GS and addr32.
+    raw({0x65, 0x67});
+    size_t skip = 0;
+    while (skip < z.length) {
+      uint8_t b = in.bytes[skip];
+      if (b == 0x26 || b == 0x2E || b == 0x36 || b == 0x3E || b == 0x64 || b == 0x65) {
+        ++skip;
+      } else if (b == 0x66 || b == 0xF2 || b == 0xF3) {
+        raw({b});
+        ++skip;
+      } else {
+        break;
+      }
+    }
+    as().embed(in.bytes + skip, z.length - skip);
+    return;
+  }
+
+  ZydisEncoderRequest req;
+  if (!ZYAN_SUCCESS(ZydisEncoderDecodedInstructionToEncoderRequest(
+          &z, in.ops, z.operand_count_visible, &req))) {
+    fail("cannot build an encoder request for " + format_insn(in));
+    return;
+  }
+  req.prefixes &= ~ZYDIS_ATTRIB_HAS_SEGMENT;
+  if (kind == Kind::BitScanLegacy) {
+    req.mnemonic = z.mnemonic == ZYDIS_MNEMONIC_TZCNT ? ZYDIS_MNEMONIC_BSF : ZYDIS_MNEMONIC_BSR;
+    req.prefixes &= ~(ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE);
+  }
+
+  const bool is_lea = z.mnemonic == ZYDIS_MNEMONIC_LEA;
+  const bool avoid_rex = in.uses_high_byte_reg();
+  int mem_index = -1;
+  for (int i = 0; i < req.operand_count; ++i) {
+    ZydisEncoderOperand& op = req.operands[i];
+    if (op.type == ZYDIS_OPERAND_TYPE_REGISTER) op.reg.value = host_reg(op.reg.value);
+    if (op.type == ZYDIS_OPERAND_TYPE_MEMORY) mem_index = i;
+  }
+
+  if (mem_index < 0) {
+    if (!encode(req, false)) fail("cannot re-encode " + format_insn(in));
+    return;
+  }
+
+  const ZydisDecodedOperand& m = in.ops[mem_index];
+  if (is_lea) {
+    // LEA computes the address only: no GS. 16-bit addressing or an absolute address goes
+    // through a temp and a plain MOV.
+    bool absolute = m.mem.base == ZYDIS_REGISTER_NONE && m.mem.index == ZYDIS_REGISTER_NONE;
+    if (z.address_width == 16 || absolute) {
+      MemOperand addr;
+      if (!guest_mem(in, m, false, &addr)) return;
+      if (absolute) {
+        // guest_mem returned [disp]; load the constant directly.
+        uint32_t v = uint32_t(m.mem.disp.value);
+        if (z.operand_width == 16) v &= 0xFFFF;
+        ins(ZYDIS_MNEMONIC_MOV, {reg(host_reg(in.ops[0].reg.value)), imm(v)}, false);
+        return;
+      }
+      ZydisRegister tmp = addr.op.mem.base;
+      ZydisRegister dst = host_reg(in.ops[0].reg.value);
+      if (z.operand_width == 16)
+        tmp = ZydisRegisterEncode(ZYDIS_REGCLASS_GPR16, ZydisRegisterGetId(tmp));
+      ins(ZYDIS_MNEMONIC_MOV, {reg(dst), reg(tmp)}, false);
+      return;
+    }
+    ZydisEncoderOperand& op = req.operands[mem_index];
+    op.mem.base = host_reg(m.mem.base);
+    op.mem.index = host_reg(m.mem.index);
+    req.address_size_hint = ZYDIS_ADDRESS_SIZE_HINT_32;
+    if (!encode(req, false)) fail("cannot re-encode " + format_insn(in));
+    return;
+  }
+
+  MemOperand mo;
+  if (!guest_mem(in, m, avoid_rex, &mo)) return;
+  mo.op.mem.size = req.operands[mem_index].mem.size;
+  req.operands[mem_index] = mo.op;
+  if (!encode(req, true)) fail("cannot re-encode " + format_insn(in));
+  end_mem(mo);
+}
+
+}  // namespace bt86::translator

@@ -1,0 +1,61 @@
+// The string family: MOVS STOS LODS CMPS SCAS run natively on host pointers.
+//
+// The window is 4 GiB-aligned, so window_base + guest ESI/EDI is a host pointer whose low
+// 32 bits stay the guest value while the instruction runs: REP progress and DF need no
+// emulation, and a fault mid-REP leaves architecturally correct ESI/EDI/ECX behind.
+// The destination is ES:EDI, which 64-bit mode cannot redirect through GS, hence pointers.
+#include "common/assert.h"
+#include "runtime/vcpu.h"
+#include "translator/emitter.h"
+
+namespace bt86::translator {
+
+namespace x86 = asmjit::x86;
+
+namespace {
+
+uint8_t base_opcode(Kind kind) {
+  switch (kind) {
+    case Kind::Movs: return 0xA4;
+    case Kind::Cmps: return 0xA6;
+    case Kind::Stos: return 0xAA;
+    case Kind::Lods: return 0xAC;
+    case Kind::Scas: return 0xAE;
+    default: BT_ASSERT(false, "not a string kind"); return 0;
+  }
+}
+
+}  // namespace
+
+void Emitter::emit_string(const Insn& in, Kind kind) {
+  if (in.z.address_width != 32) {
+    fail("string instruction with 16-bit addressing");
+    return;
+  }
+  const bool uses_si = kind == Kind::Movs || kind == Kind::Cmps || kind == Kind::Lods;
+  const bool uses_di = kind != Kind::Lods;
+  const bool rep = in.z.attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE |
+                                      ZYDIS_ATTRIB_HAS_REPNE);
+
+  a_.mov(x86::r14, x86::qword_ptr(x86::r13, runtime::vcpu_off::kWindowBase));
+  if (uses_si) {
+    a_.mov(x86::esi, x86::esi);
+    a_.lea(x86::rsi, x86::ptr(x86::r14, x86::rsi));
+  }
+  if (uses_di) {
+    a_.mov(x86::edi, x86::edi);
+    a_.lea(x86::rdi, x86::ptr(x86::r14, x86::rdi));
+  }
+  if (rep) a_.mov(x86::ecx, x86::ecx);  // 64-bit addressing counts RCX
+
+  uint8_t op = base_opcode(kind) + (in.z.operand_width == 8 ? 0 : 1);
+  if (in.z.operand_width == 16) raw({0x66});
+  if (in.z.attributes & ZYDIS_ATTRIB_HAS_REPNE) raw({0xF2});
+  else if (rep) raw({0xF3});
+  raw({op});
+
+  if (uses_si) a_.mov(x86::esi, x86::esi);
+  if (uses_di) a_.mov(x86::edi, x86::edi);
+}
+
+}  // namespace bt86::translator

@@ -1,0 +1,309 @@
+// Block framing, entry checks, exits and the operand builders every family emitter uses.
+#include "translator/emitter.h"
+
+#include "common/assert.h"
+#include "runtime/vcpu.h"
+#include "translator/tcache.h"
+
+namespace bt86::translator {
+
+namespace x86 = asmjit::x86;
+namespace off = runtime::vcpu_off;
+
+namespace {
+
+class RecordingErrorHandler : public asmjit::ErrorHandler {
+ public:
+  explicit RecordingErrorHandler(std::string* out) : out_(out) {}
+  void handleError(asmjit::Error, const char* message, asmjit::BaseEmitter*) override {
+    if (out_->empty()) *out_ = std::string("asmjit: ") + message;
+  }
+
+ private:
+  std::string* out_;
+};
+
+}  // namespace
+
+Emitter::Emitter(uint64_t base_address, const GlueAddrs& glue, TCache& tc)
+    : base_(base_address), glue_(glue), tc_(tc) {
+  asmjit::Environment env(asmjit::Arch::kX64);
+  code_.init(env, base_address);
+  code_.attach(&a_);
+}
+
+void Emitter::fail(const std::string& why) {
+  if (error_.empty()) error_ = why;
+}
+
+void Emitter::raw(std::initializer_list<uint8_t> bytes) {
+  a_.embed(bytes.begin(), bytes.size());
+}
+
+void Emitter::jmp_abs(uint64_t target) {
+  int64_t rel = int64_t(target) - int64_t(base_ + a_.offset() + 5);
+  BT_ASSERT(rel == int32_t(rel), "glue out of rel32 reach");
+  int32_t r = int32_t(rel);
+  uint8_t b[5] = {0xE9, uint8_t(r), uint8_t(r >> 8), uint8_t(r >> 16), uint8_t(r >> 24)};
+  a_.embed(b, 5);
+}
+
+// --- Block framing. ---
+
+void Emitter::begin_block(uint32_t eip, bool flags_live) {
+  block_eip_ = eip;
+  pending_label_ = a_.newLabel();
+  // Indirect entry: the inline table hashed r15d to this block; confirm the full EIP.
+  if (flags_live) {
+    asmjit::Label hit = a_.newLabel();
+    a_.mov(x86::r11, x86::rcx);
+    a_.lea(x86::ecx, x86::ptr(x86::r15d, int32_t(-int64_t(eip))));
+    a_.short_().jecxz(x86::rcx, hit);
+    a_.mov(x86::rcx, x86::r11);
+    jmp_abs(glue_.ibl_miss);
+    a_.bind(hit);
+    a_.mov(x86::rcx, x86::r11);
+  } else {
+    a_.cmp(x86::r15d, int32_t(eip));
+    asmjit::Label hit = a_.newLabel();
+    a_.short_().je(hit);
+    jmp_abs(glue_.ibl_miss);
+    a_.bind(hit);
+  }
+  entry_off_ = uint32_t(a_.offset());
+  emit_entry_check(flags_live);
+  if (counting_) count(off::kCountEntries);
+}
+
+void Emitter::count(int32_t vcpu_offset) {
+  a_.mov(x86::r11, x86::qword_ptr(x86::r13, vcpu_offset));
+  a_.lea(x86::r11, x86::ptr(x86::r11, 1));
+  a_.mov(x86::qword_ptr(x86::r13, vcpu_offset), x86::r11);
+}
+
+// Every entry tests vCPU.pending (DESIGN.md §3): cmp when the block overwrites all
+// arithmetic flags before reading any, the flag-free jrcxz sequence otherwise.
+void Emitter::emit_entry_check(bool flags_live) {
+  x86::Mem pending = x86::byte_ptr(x86::r13, off::kPending);
+  if (flags_live) {
+    asmjit::Label clear = a_.newLabel();
+    a_.mov(x86::r11, x86::rcx);
+    a_.movzx(x86::ecx, pending);
+    a_.short_().jecxz(x86::rcx, clear);
+    a_.mov(x86::rcx, x86::r11);
+    a_.jmp(pending_label_);
+    a_.bind(clear);
+    a_.mov(x86::rcx, x86::r11);
+  } else {
+    a_.cmp(pending, 0);
+    a_.jne(pending_label_);
+  }
+}
+
+void Emitter::begin_insn(const Insn& in) {
+  side_.push_back(SideEntry{uint32_t(a_.offset()), in.eip, Fixup::kNone, 0});
+}
+
+void Emitter::end_with_jump(uint32_t target_eip) { direct_exit(target_eip); }
+
+void Emitter::monitor_exit(uint32_t eip) {
+  a_.mov(x86::dword_ptr(x86::r13, off::kEip), eip);
+  a_.mov(x86::dword_ptr(x86::r13, off::kExitReason), uint32_t(runtime::ExitReason::kMonitor));
+  jmp_abs(glue_.exit);
+}
+
+void Emitter::emit_monitor_exit(const Insn& in) { monitor_exit(in.eip); }
+
+void Emitter::direct_exit(uint32_t target_eip) {
+  uint32_t at = uint32_t(a_.offset());
+  raw({0xE9, 0, 0, 0, 0});
+  exits_.push_back(PendingExit{target_eip, tc_.new_slot(), at + 1, 0});
+}
+
+void Emitter::direct_exit_jcc(x86::CondCode cc, uint32_t target_eip) {
+  uint32_t at = uint32_t(a_.offset());
+  raw({0x0F, uint8_t(0x80 | (uint8_t(cc) & 0xF)), 0, 0, 0, 0});
+  exits_.push_back(PendingExit{target_eip, tc_.new_slot(), at + 2, 0});
+}
+
+void Emitter::indirect_jump_r15() {
+  if (counting_) count(off::kCountIndirect);
+  a_.movzx(x86::r14d, x86::r15w);
+  a_.jmp(x86::qword_ptr(x86::r13, x86::r14, 3, off::kIbl));
+}
+
+void Emitter::finish() {
+  BT_ASSERT(!finished_, "finish twice");
+  finished_ = true;
+  // Stubs: where each direct exit points until the dispatcher links it.
+  for (PendingExit& e : exits_) {
+    e.stub_off = uint32_t(a_.offset());
+    a_.mov(x86::dword_ptr(x86::r13, off::kNextEip), e.target_eip);
+    a_.mov(x86::dword_ptr(x86::r13, off::kExitSlot), e.slot);
+    a_.mov(x86::dword_ptr(x86::r13, off::kExitReason), uint32_t(runtime::ExitReason::kBranch));
+    jmp_abs(glue_.exit);
+  }
+  a_.bind(pending_label_);
+  a_.mov(x86::dword_ptr(x86::r13, off::kEip), block_eip_);
+  a_.mov(x86::dword_ptr(x86::r13, off::kExitReason), uint32_t(runtime::ExitReason::kPending));
+  jmp_abs(glue_.exit);
+  // Point each exit's rel32 at its stub.
+  asmjit::CodeBuffer& buf = code_.textSection()->buffer();
+  for (const PendingExit& e : exits_) {
+    int32_t rel = int32_t(e.stub_off) - int32_t(e.jump_rel32_off + 4);
+    std::memcpy(buf.data() + e.jump_rel32_off, &rel, 4);
+  }
+}
+
+// --- Operand builders. ---
+
+ZydisRegister Emitter::host_reg(ZydisRegister guest) {
+  switch (guest) {
+    case ZYDIS_REGISTER_ESP: return ZYDIS_REGISTER_R12D;
+    case ZYDIS_REGISTER_SP: return ZYDIS_REGISTER_R12W;
+    default: return guest;
+  }
+}
+
+ZydisRegister Emitter::host_gpr32(int guest_index) {
+  static constexpr ZydisRegister kMap[8] = {
+      ZYDIS_REGISTER_EAX, ZYDIS_REGISTER_ECX, ZYDIS_REGISTER_EDX, ZYDIS_REGISTER_EBX,
+      ZYDIS_REGISTER_R12D, ZYDIS_REGISTER_EBP, ZYDIS_REGISTER_ESI, ZYDIS_REGISTER_EDI};
+  return kMap[guest_index & 7];
+}
+
+ZydisEncoderOperand Emitter::gmem(ZydisRegister base, ZydisRegister index, uint8_t scale,
+                                  int64_t disp, uint16_t size) {
+  ZydisEncoderOperand o{};
+  o.type = ZYDIS_OPERAND_TYPE_MEMORY;
+  o.mem.base = base;
+  o.mem.index = index;
+  o.mem.scale = index == ZYDIS_REGISTER_NONE ? 0 : scale;
+  o.mem.displacement = int32_t(uint32_t(disp));  // 32-bit address arithmetic wraps
+  o.mem.size = size;
+  return o;
+}
+
+ZydisEncoderOperand Emitter::vmem(int32_t offset, uint16_t size) {
+  ZydisEncoderOperand o{};
+  o.type = ZYDIS_OPERAND_TYPE_MEMORY;
+  o.mem.base = ZYDIS_REGISTER_R13;
+  o.mem.displacement = offset;
+  o.mem.size = size;
+  return o;
+}
+
+ZydisEncoderOperand Emitter::reg(ZydisRegister r) {
+  ZydisEncoderOperand o{};
+  o.type = ZYDIS_OPERAND_TYPE_REGISTER;
+  o.reg.value = r;
+  return o;
+}
+
+ZydisEncoderOperand Emitter::imm(int64_t v) {
+  ZydisEncoderOperand o{};
+  o.type = ZYDIS_OPERAND_TYPE_IMMEDIATE;
+  o.imm.s = v;
+  return o;
+}
+
+bool Emitter::encode(ZydisEncoderRequest& req, bool guest_memory) {
+  req.machine_mode = ZYDIS_MACHINE_MODE_LONG_64;
+  if (guest_memory) {
+    req.prefixes |= ZYDIS_ATTRIB_HAS_SEGMENT_GS;
+    req.address_size_hint = ZYDIS_ADDRESS_SIZE_HINT_32;
+  }
+  uint8_t buf[ZYDIS_MAX_INSTRUCTION_LENGTH];
+  ZyanUSize len = sizeof buf;
+  if (!ZYAN_SUCCESS(ZydisEncoderEncodeInstruction(&req, buf, &len))) return false;
+  a_.embed(buf, len);
+  return true;
+}
+
+bool Emitter::ins(ZydisMnemonic m, std::initializer_list<ZydisEncoderOperand> ops,
+                  bool guest_memory) {
+  ZydisEncoderRequest req{};
+  req.mnemonic = m;
+  req.operand_count = uint8_t(ops.size());
+  int i = 0;
+  for (const ZydisEncoderOperand& o : ops) req.operands[i++] = o;
+  if (!encode(req, guest_memory)) {
+    fail(std::string("cannot encode host ") + ZydisMnemonicGetString(m));
+    return false;
+  }
+  return true;
+}
+
+// --- Guest memory operands. ---
+
+namespace {
+
+ZydisRegister widen32(ZydisRegister r) {
+  if (r == ZYDIS_REGISTER_NONE) return r;
+  return ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LEGACY_32, r);
+}
+
+}  // namespace
+
+bool Emitter::guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid_rex,
+                        MemOperand* out) {
+  ZydisRegister base = widen32(m.mem.base);
+  ZydisRegister index = widen32(m.mem.index);
+  int64_t disp = m.mem.disp.has_displacement ? m.mem.disp.value : 0;
+  uint16_t size = m.size / 8;
+  bool sixteen = in.z.address_width == 16;
+  bool needs_rex = base == ZYDIS_REGISTER_ESP || sixteen;
+
+  if (!needs_rex || (!avoid_rex && !sixteen)) {
+    out->op = gmem(host_reg(base), host_reg(index), m.mem.scale, disp, size);
+    return true;
+  }
+  // The address goes into a temp: r14d, or, when the instruction names AH/BH/CH/DH (which
+  // cannot share an instruction with a REX prefix), a guest register it does not use,
+  // saved in scratch[0] and restored after (the side-table fixup restores it on a fault).
+  ZydisRegister tmp = ZYDIS_REGISTER_R14D;
+  if (avoid_rex) {
+    for (int g : {3, 6, 7, 5, 2, 1, 0}) {  // ebx esi edi ebp edx ecx eax
+      ZydisRegister r = host_gpr32(g);
+      if (in.reads_or_writes_reg(r)) continue;
+      out->borrowed = g;
+      tmp = r;
+      break;
+    }
+    if (out->borrowed < 0) {
+      fail("no free register to address memory");
+      return false;
+    }
+    ZydisRegister r64 = ZydisRegisterEncode(ZYDIS_REGCLASS_GPR64, ZydisRegisterGetId(tmp));
+    ins(ZYDIS_MNEMONIC_MOV, {vmem(runtime::vcpu_off::scratch(0), 8), reg(r64)}, false);
+    side_.back().fixup = Fixup::kRestoreBorrowed;
+    side_.back().fixup_reg = uint8_t(out->borrowed);
+  }
+  ZydisEncoderRequest lea{};
+  lea.mnemonic = ZYDIS_MNEMONIC_LEA;
+  lea.operand_count = 2;
+  lea.operands[0] = reg(tmp);
+  lea.operands[1] = gmem(host_reg(base), host_reg(index), m.mem.scale, disp, 4);
+  lea.address_size_hint = ZYDIS_ADDRESS_SIZE_HINT_32;
+  if (base == ZYDIS_REGISTER_NONE && index == ZYDIS_REGISTER_NONE) {
+    ins(ZYDIS_MNEMONIC_MOV, {reg(tmp), imm(int64_t(uint32_t(disp)))}, false);
+  } else if (!encode(lea, false)) {
+    fail("cannot encode address computation");
+    return false;
+  }
+  if (sixteen) {
+    ZydisRegister tmp16 = ZydisRegisterEncode(ZYDIS_REGCLASS_GPR16, ZydisRegisterGetId(tmp));
+    ins(ZYDIS_MNEMONIC_MOVZX, {reg(tmp), reg(tmp16)}, false);
+  }
+  out->op = gmem(tmp, ZYDIS_REGISTER_NONE, 0, 0, size);
+  return true;
+}
+
+void Emitter::end_mem(const MemOperand& m) {
+  if (m.borrowed < 0) return;
+  ZydisRegister r64 =
+      ZydisRegisterEncode(ZYDIS_REGCLASS_GPR64, ZydisRegisterGetId(host_gpr32(m.borrowed)));
+  ins(ZYDIS_MNEMONIC_MOV, {reg(r64), vmem(runtime::vcpu_off::scratch(0), 8)}, false);
+}
+
+}  // namespace bt86::translator

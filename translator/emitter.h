@@ -1,0 +1,116 @@
+// The block emitter: turns decoded guest instructions into host code for one block.
+//
+// Register map while translated code runs (DESIGN.md §2.2):
+//   guest eax ecx edx ebx ebp esi edi = host rax rcx rdx rbx rbp rsi rdi (low halves)
+//   guest esp = r12d;  r13 = VcpuState*;  r8-r11, r14, r15 = scratch
+//   r15d carries an indirect branch target into the inline lookup.
+// Guest arithmetic flags and DF live in host RFLAGS: every emitted sequence keeps them
+// (lea, mov, movzx and jrcxz only) unless it performs the guest instruction itself.
+#pragma once
+
+#include <Zydis/Zydis.h>
+#include <asmjit/x86.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "translator/block.h"
+#include "translator/decode.h"
+#include "translator/insn_table.h"
+
+namespace bt86::translator {
+
+// Addresses of the monitor glue (runtime/glue.cpp) that blocks jump to.
+struct GlueAddrs {
+  uint64_t exit = 0;      // save guest registers, return to the dispatcher
+  uint64_t ibl_miss = 0;  // r15d = target EIP: record it, exit as kIndirect
+};
+
+class TCache;
+
+class Emitter {
+ public:
+  Emitter(uint64_t base_address, const GlueAddrs& glue, TCache& tc);
+
+  void set_counting(bool on) { counting_ = on; }
+
+  // Block framing.
+  void begin_block(uint32_t eip, bool flags_live_at_entry);
+  void begin_insn(const Insn& in);
+  void end_with_jump(uint32_t target_eip);   // fallthrough or page end
+  void finish();                              // emits stubs; call once
+
+  // Per-treatment emitters (one file each).
+  void emit_copy(const Insn& in, Kind kind);    // emit_copy.cpp
+  void emit_stack(const Insn& in, Kind kind);   // emit_stack.cpp
+  void emit_string(const Insn& in, Kind kind);  // emit_string.cpp
+  void emit_branch(const Insn& in, Kind kind);  // emit_branch.cpp
+  void emit_monitor_exit(const Insn& in);       // the monitor performs it
+
+  // Results.
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  asmjit::CodeHolder& code() { return code_; }
+  std::vector<SideEntry>& side() { return side_; }
+  std::vector<PendingExit>& exits() { return exits_; }
+  uint32_t entry_off() const { return entry_off_; }
+
+  // --- Building blocks shared by the family emitters. ---
+  // Host register holding guest GPR `r` (ZydisRegister of any width -> same width on host).
+  static ZydisRegister host_reg(ZydisRegister guest);
+  static ZydisRegister host_gpr32(int guest_index);
+  // Encodes one host instruction; a memory operand marked guest gets GS + addr32.
+  bool encode(ZydisEncoderRequest& req, bool guest_memory);
+  void fail(const std::string& why);
+  // A ZydisEncoderOperand for guest memory [base + index*scale + disp] (registers already
+  // host registers), and for the vCPU state [r13 + off].
+  static ZydisEncoderOperand gmem(ZydisRegister base, ZydisRegister index, uint8_t scale,
+                                  int64_t disp, uint16_t size);
+  static ZydisEncoderOperand vmem(int32_t off, uint16_t size);
+  static ZydisEncoderOperand reg(ZydisRegister r);
+  static ZydisEncoderOperand imm(int64_t v);
+  bool ins(ZydisMnemonic m, std::initializer_list<ZydisEncoderOperand> ops, bool guest_memory);
+
+  // Translates a guest memory operand into host terms; 16-bit addressing and borrowed
+  // registers emit the address computation first. Returns false when unsupported.
+  struct MemOperand {
+    ZydisEncoderOperand op;
+    int borrowed = -1;   // guest register borrowed as the address temp, restored by end_mem
+  };
+  bool guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid_rex, MemOperand* out);
+  void end_mem(const MemOperand& m);
+
+  // Control transfer plumbing (emit_branch.cpp).
+  void direct_exit(uint32_t target_eip);            // jmp rel32 -> stub -> glue
+  void direct_exit_jcc(asmjit::x86::CondCode cc, uint32_t target_eip);
+  void indirect_jump_r15();                          // inline lookup on r15d
+  void monitor_exit(uint32_t eip);
+  void raw(std::initializer_list<uint8_t> bytes);
+
+  asmjit::x86::Assembler& as() { return a_; }
+  const GlueAddrs& glue() const { return glue_; }
+  uint64_t base() const { return base_; }
+  void jmp_abs(uint64_t target);  // rel32 jmp to a glue address
+
+ private:
+  void emit_entry_check(bool flags_live);
+  void count(int32_t vcpu_offset);  // flag-free 64-bit increment in the vCPU state
+  uint32_t here() const { return uint32_t(code_.sectionById(0)->buffer().size()); }
+
+  uint64_t base_;
+  GlueAddrs glue_;
+  TCache& tc_;
+  asmjit::CodeHolder code_;
+  asmjit::x86::Assembler a_;
+  std::string error_;
+  uint32_t block_eip_ = 0;
+  uint32_t entry_off_ = 0;
+  std::vector<SideEntry> side_;
+  std::vector<PendingExit> exits_;
+  asmjit::Label pending_label_;
+  bool finished_ = false;
+  bool counting_ = false;
+};
+
+}  // namespace bt86::translator

@@ -1,0 +1,182 @@
+// Translation cache bookkeeping: one bump-allocated arena, chains that can be undone.
+#include "translator/tcache.h"
+
+#include <asmjit/core.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/assert.h"
+
+namespace bt86::translator {
+
+const SideEntry* Block::side_for(const uint8_t* host_pc) const {
+  uint32_t off = uint32_t(host_pc - code);
+  auto it = std::upper_bound(side.begin(), side.end(), off,
+                             [](uint32_t o, const SideEntry& e) { return o < e.host_off; });
+  return it == side.begin() ? nullptr : &*(it - 1);
+}
+
+Result<std::unique_ptr<TCache>> TCache::create(size_t bytes, runtime::VcpuState* vcpu) {
+  auto tc = std::unique_ptr<TCache>(new TCache());
+  tc->vcpu_ = vcpu;
+  asmjit::JitAllocator::CreateParams params;
+  params.options = asmjit::JitAllocatorOptions::kUseDualMapping;
+  params.blockSize = uint32_t(bytes);
+  auto* jit = new asmjit::JitAllocator(&params);
+  tc->jit_ = jit;
+  void* rx = nullptr;
+  void* rw = nullptr;
+  if (jit->alloc(&rx, &rw, bytes) != asmjit::kErrorOk)
+    return fail("cannot allocate a %zu MiB translation cache", bytes >> 20);
+  tc->rx_ = static_cast<uint8_t*>(rx);
+  tc->rw_ = static_cast<uint8_t*>(rw);
+  tc->capacity_ = bytes;
+  return tc;
+}
+
+TCache::~TCache() {
+  auto* jit = static_cast<asmjit::JitAllocator*>(jit_);
+  if (jit) {
+    if (rx_) jit->release(rx_);
+    delete jit;
+  }
+}
+
+void TCache::seal_glue(size_t glue_bytes, uint64_t ibl_miss) {
+  glue_end_ = top_ = (glue_bytes + 63) & ~size_t(63);
+  ibl_miss_ = ibl_miss;
+  reset_ibl();
+}
+
+void TCache::reset_ibl() {
+  for (uint64_t& e : vcpu_->ibl) e = ibl_miss_;
+}
+
+uint32_t TCache::new_slot() {
+  slots_.emplace_back();
+  return uint32_t(slots_.size() - 1);
+}
+
+Block* TCache::install(Block proto, const uint8_t* code, size_t size,
+                       const std::vector<PendingExit>& exits) {
+  BT_ASSERT(size <= free_bytes(), "arena overflow: %zu > %zu", size, free_bytes());
+  size_t at = top_;
+  std::memcpy(rw_ + at, code, size);
+  top_ = (top_ + size + 15) & ~size_t(15);
+
+  blocks_.push_back(std::move(proto));
+  Block* b = &blocks_.back();
+  b->code = rx_ + at;
+  b->code_size = uint32_t(size);
+  for (const PendingExit& e : exits) {
+    Slot& s = slots_[e.slot];
+    s.owner = b;
+    s.rel32_off = uint32_t(at + e.jump_rel32_off);
+    s.stub_off = uint32_t(at + e.stub_off);
+    b->exit_slots.push_back(e.slot);
+  }
+  by_address_.push_back(b);
+  stats_.host_bytes += size;
+  if (b->one_shot) return b;
+
+  index_[key(b->eip, b->mode)] = b;
+  for (uint32_t page : b->pages) {
+    if (page == ~0u) continue;
+    auto& list = pages_[page];
+    if (list.empty() && protect_) protect_(page, true);
+    list.push_back(b);
+  }
+  vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)] = uint64_t(b->indirect_entry());
+  stats_.blocks++;
+  stats_.insns += b->insn_count;
+  stats_.guest_bytes += b->guest_size;
+  return b;
+}
+
+Block* TCache::block_at(const uint8_t* host_pc) const {
+  auto it = std::upper_bound(by_address_.begin(), by_address_.end(), host_pc,
+                             [](const uint8_t* p, const Block* b) { return p < b->code; });
+  if (it == by_address_.begin()) return nullptr;
+  Block* b = *(it - 1);
+  return b->contains_host(host_pc) ? b : nullptr;
+}
+
+void TCache::patch_rel32(uint32_t rel32_off, const uint8_t* target) {
+  int64_t rel = int64_t(target - (rx_ + rel32_off + 4));
+  BT_ASSERT(rel == int32_t(rel), "chain out of rel32 reach");
+  int32_t r = int32_t(rel);
+  std::memcpy(rw_ + rel32_off, &r, 4);
+}
+
+void TCache::link(uint32_t slot, Block* target) {
+  BT_ASSERT(slot < slots_.size(), "bad slot %u", slot);
+  Slot& s = slots_[slot];
+  if (!s.owner || !s.owner->valid || !target->valid || s.linked || s.owner->one_shot) return;
+  patch_rel32(s.rel32_off, target->entry());
+  s.linked = target;
+  target->incoming.push_back(slot);
+  stats_.links++;
+}
+
+void TCache::unlink_slot(uint32_t slot) {
+  Slot& s = slots_[slot];
+  if (!s.linked) return;
+  patch_rel32(s.rel32_off, rx_ + s.stub_off);
+  s.linked = nullptr;
+  stats_.unlinks++;
+}
+
+void TCache::invalidate(Block* b) {
+  if (!b->valid) return;
+  b->valid = false;
+  stats_.invalidated_blocks++;
+  for (uint32_t slot : b->incoming) unlink_slot(slot);
+  b->incoming.clear();
+  for (uint32_t slot : b->exit_slots) {
+    Slot& s = slots_[slot];
+    if (s.linked) {
+      auto& in = s.linked->incoming;
+      in.erase(std::remove(in.begin(), in.end(), slot), in.end());
+      s.linked = nullptr;
+    }
+  }
+  auto it = index_.find(key(b->eip, b->mode));
+  if (it != index_.end() && it->second == b) index_.erase(it);
+  uint64_t& ibl = vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)];
+  if (ibl == uint64_t(b->indirect_entry())) ibl = ibl_miss_;
+  for (uint32_t page : b->pages) {
+    if (page == ~0u) continue;
+    auto pit = pages_.find(page);
+    if (pit == pages_.end()) continue;
+    auto& list = pit->second;
+    list.erase(std::remove(list.begin(), list.end(), b), list.end());
+    if (list.empty()) {
+      pages_.erase(pit);
+      if (protect_) protect_(page, false);
+    }
+  }
+}
+
+void TCache::invalidate_page(uint32_t page) {
+  auto it = pages_.find(page);
+  if (it == pages_.end()) return;
+  auto victims = it->second;  // invalidate() edits the list
+  for (Block* b : victims) invalidate(b);
+  stats_.invalidated_pages++;
+}
+
+void TCache::flush() {
+  for (auto& [page, list] : pages_)
+    if (protect_) protect_(page, false);
+  pages_.clear();
+  index_.clear();
+  by_address_.clear();
+  blocks_.clear();
+  slots_.clear();
+  top_ = glue_end_;
+  reset_ibl();
+  stats_.flushes++;
+}
+
+}  // namespace bt86::translator

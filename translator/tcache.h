@@ -1,0 +1,96 @@
+// The translation cache: host code arena, block index, chaining, invalidation, flushing.
+#pragma once
+
+#include <boost/container/small_vector.hpp>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.h"
+#include "runtime/vcpu.h"
+#include "translator/block.h"
+
+namespace bt86::translator {
+
+struct TCacheStats {
+  uint64_t blocks = 0, insns = 0, guest_bytes = 0, host_bytes = 0;
+  uint64_t links = 0, unlinks = 0, invalidated_blocks = 0, invalidated_pages = 0, flushes = 0;
+};
+
+class TCache {
+ public:
+  // `bytes` of dual-mapped code memory (asmjit JitAllocator): an RX view that runs and an
+  // RW view the emitter writes. Everything lives in one arena, within rel32 reach.
+  static Result<std::unique_ptr<TCache>> create(size_t bytes, runtime::VcpuState* vcpu);
+  ~TCache();
+
+  // --- Arena. The glue is carved once at the start and survives flushes. ---
+  uint8_t* rx() const { return rx_; }
+  uint8_t* rw() const { return rw_; }
+  size_t capacity() const { return capacity_; }
+  size_t used() const { return top_; }
+  uint64_t next_address() const { return uint64_t(rx_ + top_); }
+  size_t free_bytes() const { return capacity_ - top_; }
+  void seal_glue(size_t glue_bytes, uint64_t ibl_miss);
+  bool in_arena(const uint8_t* p) const { return p >= rx_ && p < rx_ + capacity_; }
+  bool in_glue(const uint8_t* p) const { return p >= rx_ && p < rx_ + glue_end_; }
+
+  // --- Blocks. ---
+  uint32_t new_slot();
+  // Copies `size` bytes of emitted code to the arena and indexes the block.
+  Block* install(Block proto, const uint8_t* code, size_t size,
+                 const std::vector<PendingExit>& exits);
+  Block* lookup(uint32_t eip, ModeKey mode) const {
+    auto it = index_.find(key(eip, mode));
+    return it == index_.end() ? nullptr : it->second;
+  }
+  Block* block_at(const uint8_t* host_pc) const;
+
+  // Chains direct exit `slot` straight to `target` (both must be valid).
+  void link(uint32_t slot, Block* target);
+  // Invalidation: every block with bytes on `page` (guest-physical page number).
+  bool page_has_code(uint32_t page) const { return pages_.count(page) != 0; }
+  void invalidate_page(uint32_t page);
+  void flush();
+
+  // Called when a page gains its first block (protect) or loses its last one (unprotect).
+  void set_page_protector(std::function<void(uint32_t page, bool protect)> f) {
+    protect_ = std::move(f);
+  }
+  const TCacheStats& stats() const { return stats_; }
+
+ private:
+  struct Slot {
+    Block* owner = nullptr;
+    uint32_t rel32_off = 0;  // arena offset of the rel32 field
+    uint32_t stub_off = 0;   // arena offset of the unlinked target
+    Block* linked = nullptr;
+  };
+  static uint64_t key(uint32_t eip, ModeKey m) { return uint64_t(eip) | uint64_t(m.bits) << 32; }
+  void patch_rel32(uint32_t rel32_off, const uint8_t* target);
+  void unlink_slot(uint32_t slot);
+  void invalidate(Block* b);
+  void reset_ibl();
+
+  runtime::VcpuState* vcpu_;
+  void* jit_ = nullptr;  // asmjit::JitAllocator
+  uint8_t* rx_ = nullptr;
+  uint8_t* rw_ = nullptr;
+  size_t capacity_ = 0;
+  size_t top_ = 0;
+  size_t glue_end_ = 0;
+  uint64_t ibl_miss_ = 0;
+
+  std::deque<Block> blocks_;             // stable addresses; cleared by flush()
+  std::vector<Block*> by_address_;       // ascending host address
+  std::unordered_map<uint64_t, Block*> index_;
+  std::unordered_map<uint32_t, boost::container::small_vector<Block*, 4>> pages_;
+  std::vector<Slot> slots_;
+  std::function<void(uint32_t, bool)> protect_;
+  TCacheStats stats_;
+};
+
+}  // namespace bt86::translator

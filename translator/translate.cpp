@@ -1,0 +1,174 @@
+// Scanning a block: where it ends, whether flags are live at its entry, and emission.
+#include "translator/translate.h"
+
+#include <vector>
+
+#include "translator/classify.h"
+#include "translator/disasm.h"
+#include "translator/verifier.h"
+
+namespace bt86::translator {
+
+namespace {
+
+constexpr uint32_t kPage = 4096;
+constexpr ZydisAccessedFlagsMask kArith = ZYDIS_CPUFLAG_CF | ZYDIS_CPUFLAG_PF | ZYDIS_CPUFLAG_AF |
+                                 ZYDIS_CPUFLAG_ZF | ZYDIS_CPUFLAG_SF | ZYDIS_CPUFLAG_OF;
+
+bool ends_block(Treatment t) {
+  return t == Treatment::Branch || t == Treatment::Monitor || t == Treatment::Undef;
+}
+
+// Shifts and rotates by CL (or by an immediate that masks to 0) leave flags unchanged when
+// the count is 0, so they do not count as writing flags.
+bool count_may_be_zero(const Insn& in) {
+  switch (in.z.mnemonic) {
+    case ZYDIS_MNEMONIC_SHL: case ZYDIS_MNEMONIC_SHR: case ZYDIS_MNEMONIC_SAR:
+    case ZYDIS_MNEMONIC_ROL: case ZYDIS_MNEMONIC_ROR: case ZYDIS_MNEMONIC_RCL:
+    case ZYDIS_MNEMONIC_RCR: case ZYDIS_MNEMONIC_SHLD: case ZYDIS_MNEMONIC_SHRD: {
+      const ZydisDecodedOperand& count = in.ops[in.z.operand_count_visible - 1];
+      if (count.type != ZYDIS_OPERAND_TYPE_IMMEDIATE) return true;
+      return (count.imm.value.u & 31) == 0;
+    }
+    default:
+      return false;
+  }
+}
+
+// True unless every arithmetic flag is overwritten before any is read. The emitter may
+// clobber dead flags at block entry (one cmp instead of a flag-free sequence).
+bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>& kinds) {
+  ZydisAccessedFlagsMask written = 0;
+  for (size_t i = 0; i < insns.size(); ++i) {
+    const Insn& in = insns[i];
+    Treatment t = info(kinds[i]).treatment;
+    if (t == Treatment::Monitor || t == Treatment::Undef) return true;
+    const ZydisAccessedFlags* f = in.z.cpu_flags;
+    if (f && (f->tested & kArith & ~written)) return true;
+    if (f && !count_may_be_zero(in)) written |= (f->modified | f->set_0 | f->set_1 | f->undefined);
+    if ((written & kArith) == kArith) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+size_t Translator::fetch(uint32_t eip, uint8_t* out) const {
+  if (eip >= ram_.size()) return 0;
+  size_t n = std::min<uint64_t>(15, ram_.size() - eip);
+  ram_.read(eip, out, n);
+  return n;
+}
+
+Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
+  const bool one_shot = mode.bits & kModeOneShot;
+  const uint32_t limit = one_shot ? 1 : opt_.max_insns;
+  std::vector<Insn> insns;
+  std::vector<Kind> kinds;
+  uint32_t pc = eip;
+  bool crosses_page = false;
+  while (insns.size() < limit) {
+    if (!insns.empty() && (pc / kPage) != (eip / kPage)) break;
+    uint8_t bytes[15];
+    size_t n = fetch(pc, bytes);
+    Insn in;
+    DecodeStatus st = n ? decode(bytes, n, pc, &in) : DecodeStatus::kTruncated;
+    if (st == DecodeStatus::kTruncated) {
+      if (insns.empty()) {
+        failure_ = {pc, strfmt("guest executes at 0x%08x, outside RAM (%llu MiB)", pc,
+                               (unsigned long long)(ram_.size() >> 20))};
+        return fail("%s", failure_.message.c_str());
+      }
+      break;  // stop before it; the next block reports it if it is really executed
+    }
+    if (st == DecodeStatus::kInvalid) {
+      // The CPU raises #UD when it reaches these bytes: emit exactly that.
+      in = Insn{};
+      in.eip = pc;
+      in.z.length = 1;
+      in.z.mnemonic = ZYDIS_MNEMONIC_UD2;
+      std::memcpy(in.bytes, bytes, std::min<size_t>(n, 15));
+      insns.push_back(in);
+      kinds.push_back(Kind::Undef);
+      break;
+    }
+    Kind k = classify(in);
+    insns.push_back(in);
+    kinds.push_back(k);
+    pc = in.next_eip();
+    if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
+    if (ends_block(info(k).treatment) || crosses_page) break;
+  }
+
+  if (opt_.trace_in_asm) {
+    std::fprintf(opt_.trace_in_asm, "IN: 0x%08x\n", eip);
+    for (const Insn& in : insns)
+      std::fprintf(opt_.trace_in_asm, "0x%08x:  %-24s %s\n", in.eip,
+                   hex_bytes(in.bytes, in.z.length).c_str(), format_insn(in).c_str());
+    std::fputc('\n', opt_.trace_in_asm);
+  }
+
+  Emitter e(tc_.next_address(), glue_, tc_);
+  e.set_counting(opt_.count);
+  e.begin_block(eip, flags_live_at_entry(insns, kinds));
+  bool ended = false;
+  for (size_t i = 0; i < insns.size(); ++i) {
+    const Insn& in = insns[i];
+    Kind k = kinds[i];
+    e.begin_insn(in);
+    switch (info(k).treatment) {
+      case Treatment::Copy: e.emit_copy(in, k); break;
+      case Treatment::Stack: e.emit_stack(in, k); break;
+      case Treatment::String: e.emit_string(in, k); break;
+      case Treatment::Branch: e.emit_branch(in, k); ended = true; break;
+      case Treatment::Monitor:
+      case Treatment::Undef: e.emit_monitor_exit(in); ended = true; break;
+    }
+    if (!e.ok()) {
+      failure_ = {in.eip, strfmt("cannot translate %s (%s) at 0x%08x: %s",
+                                 format_insn(in).c_str(), hex_bytes(in.bytes, in.z.length).c_str(),
+                                 in.eip, e.error().c_str())};
+      return fail("%s", failure_.message.c_str());
+    }
+  }
+  if (!ended) e.end_with_jump(pc);
+  e.finish();
+
+  asmjit::CodeHolder& code = e.code();
+  code.flatten();
+  code.resolveUnresolvedLinks();
+  code.relocateToBase(tc_.next_address());
+  size_t size = code.codeSize();
+  if (size > tc_.free_bytes()) return fail("translation cache full");
+  std::vector<uint8_t> bytes(size);
+  code.copyFlattenedData(bytes.data(), size);
+
+  Block proto;
+  proto.eip = eip;
+  proto.mode = mode;
+  proto.one_shot = one_shot;
+  proto.insn_count = uint32_t(insns.size());
+  proto.guest_size = pc - eip;
+  proto.entry_off = e.entry_off();
+  proto.pages[0] = eip / kPage;
+  if (crosses_page || ((pc - 1) / kPage) != eip / kPage) proto.pages[1] = (pc - 1) / kPage;
+  proto.side = std::move(e.side());
+
+  if (opt_.verify) {
+    std::string why;
+    if (!verify_block(bytes.data(), size, tc_.next_address(), glue_, &why)) {
+      failure_ = {eip, "translation verifier rejected the block at 0x" + strfmt("%08x", eip) +
+                           ": " + why};
+      return fail("%s", failure_.message.c_str());
+    }
+  }
+  Block* b = tc_.install(std::move(proto), bytes.data(), size, e.exits());
+  if (opt_.trace_out_asm) {
+    std::fprintf(opt_.trace_out_asm, "OUT: [size=%u] 0x%08x\n", b->code_size, eip);
+    disassemble_host(opt_.trace_out_asm, b->code, b->code_size);
+    std::fputc('\n', opt_.trace_out_asm);
+  }
+  return b;
+}
+
+}  // namespace bt86::translator
