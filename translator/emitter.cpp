@@ -252,9 +252,14 @@ bool Emitter::guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid
   int64_t disp = m.mem.disp.has_displacement ? m.mem.disp.value : 0;
   uint16_t size = m.size / 8;
   bool sixteen = in.z.address_width == 16;
-  bool needs_rex = base == ZYDIS_REGISTER_ESP || sixteen;
+  // Zydis encodes a base-less, index-less operand as a sign-extended disp32 when the
+  // address has bit 31 set (no addr32 form exists for it): such addresses go through a temp.
+  bool high_absolute = base == ZYDIS_REGISTER_NONE && index == ZYDIS_REGISTER_NONE &&
+                       (uint32_t(disp) & 0x80000000u);
+  bool needs_temp = sixteen || high_absolute;
+  bool needs_rex = base == ZYDIS_REGISTER_ESP || needs_temp;
 
-  if (!needs_rex || (!avoid_rex && !sixteen)) {
+  if (!needs_rex || (!avoid_rex && !needs_temp)) {
     out->op = gmem(host_reg(base), host_reg(index), m.mem.scale, disp, size);
     return true;
   }

@@ -113,7 +113,12 @@ bool verify_block(const uint8_t* code, size_t size, uint64_t address, const Glue
       if (o.type != ZYDIS_OPERAND_TYPE_MEMORY || o.mem.type == ZYDIS_MEMOP_TYPE_AGEN) continue;
       if (z.meta.branch_type != ZYDIS_BRANCH_TYPE_NONE) continue;  // checked above
       if (o.mem.segment == ZYDIS_REGISTER_GS) {
-        if (z.address_width != 32) return reject("GS access without addr32");
+        // addr32 keeps any address inside the 4 GiB window. The one 64-bit form allowed is
+        // an absolute address below 2 GiB, which is the same address either way.
+        bool low_absolute = o.mem.base == ZYDIS_REGISTER_NONE &&
+                            o.mem.index == ZYDIS_REGISTER_NONE && o.mem.disp.value >= 0 &&
+                            o.mem.disp.value < 0x80000000ll;
+        if (z.address_width != 32 && !low_absolute) return reject("GS access without addr32");
         continue;
       }
       if (o.mem.base == ZYDIS_REGISTER_R13 && o.mem.index == ZYDIS_REGISTER_NONE &&

@@ -76,4 +76,6 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace bt86::diff
 
-int main(int argc, char** argv) { return bt86::diff::main_impl(argc, argv); }
+int main(int argc, char** argv) {
+  return bt86::diff::main_impl(argc, argv);
+}

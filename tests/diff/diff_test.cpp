@@ -2,8 +2,8 @@
 // flags, data and faults natively and under the translator; the native runner itself is
 // checked against hand-computed results from the SDM.
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
 #include <malloc.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -47,8 +47,8 @@ std::string differential_report(const CaseInput& in) {
   uint32_t undefined = undefined_flags(in.code, stop);
   std::string diff = diff_snapshots(native, subject, undefined);
   if (diff.empty()) return {};
-  return describe_input(in) + "native:\n" + format_snapshot(native) +
-         "translated:\n" + format_snapshot(subject) + "differences:\n" + diff;
+  return describe_input(in) + "native:\n" + format_snapshot(native) + "translated:\n" +
+         format_snapshot(subject) + "differences:\n" + diff;
 }
 
 const std::vector<CaseInput>& hand_cases() {
@@ -117,8 +117,7 @@ TEST_CASE("hand-written cases fault natively exactly when their name says so", "
   }
 }
 
-TEST_CASE("random sequences never fault natively (the generator keeps its invariants)",
-          "[diff]") {
+TEST_CASE("random sequences never fault natively (the generator keeps its invariants)", "[diff]") {
   uint64_t seed = env_u64("BT86_DIFF_SEED", kDefaultSeed);
   uint64_t count = std::min<uint64_t>(env_u64("BT86_DIFF_RANDOM", kDefaultRandomCount), 20000);
   int failures = 0;

@@ -13,8 +13,8 @@ namespace bt86::diff {
 //
 // Straight-line code: walking the instructions in order, undefined = (undefined & ~written) |
 // undefined_by_insn, where a shift, rotate or REP string op never counts as writing (a count
-// of 0 writes nothing). Code with any branch, or bytes Zydis cannot decode: the order of execution is not
-// the order in memory, so the result is the union of every instruction's undefined flags -
+// of 0 writes nothing). Code with any branch, or bytes Zydis cannot decode: the order of execution
+// is not the order in memory, so the result is the union of every instruction's undefined flags -
 // conservative, it may hide a difference in a flag that some path does define.
 uint32_t undefined_flags(std::span<const uint8_t> code, std::optional<uint32_t> stop_eip);
 

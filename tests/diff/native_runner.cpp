@@ -104,8 +104,8 @@ Runtime& setup() {
     r.code = static_cast<uint8_t*>(
         map_fixed(kCodeAddr, kCodeMax + 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC));
     r.data = static_cast<uint8_t*>(map_fixed(kDataAddr, kDataSize, PROT_READ | PROT_WRITE));
-    r.alt_stack = mmap(nullptr, kAltStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
+    r.alt_stack =
+        mmap(nullptr, kAltStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     BT_ASSERT(r.alt_stack != MAP_FAILED, "diff: alt stack");
     return r;
   }();
@@ -152,7 +152,8 @@ class ScopedFaultHandlers {
       BT_ASSERT(sigaction(kFaultSignals[i], &sa, &old_[i]) == 0, "diff: sigaction");
   }
   ~ScopedFaultHandlers() {
-    for (size_t i = 0; i < kFaultSignals.size(); ++i) sigaction(kFaultSignals[i], &old_[i], nullptr);
+    for (size_t i = 0; i < kFaultSignals.size(); ++i)
+      sigaction(kFaultSignals[i], &old_[i], nullptr);
     sigaltstack(&old_stack_, nullptr);
   }
   ScopedFaultHandlers(const ScopedFaultHandlers&) = delete;
@@ -169,8 +170,8 @@ Snapshot run_native(const CaseInput& in) {
   Runtime& rt = setup();
   size_t term_size = bt86_diff_term_end - bt86_diff_term_begin;
   BT_ASSERT(in.code.size() <= kCodeMax, "diff: case '%s' code too large", in.name.c_str());
-  BT_ASSERT(in.data.size() == kDataSize, "diff: case '%s' data area has %zu bytes",
-            in.name.c_str(), in.data.size());
+  BT_ASSERT(in.data.size() == kDataSize, "diff: case '%s' data area has %zu bytes", in.name.c_str(),
+            in.data.size());
   std::memcpy(rt.code, in.code.data(), in.code.size());
   std::memcpy(rt.code + in.code.size(), bt86_diff_term_begin, term_size);
   std::memcpy(rt.data, in.data.data(), kDataSize);

@@ -42,22 +42,22 @@ constexpr ZydisRegister kRead8[] = {ZYDIS_REGISTER_AL, ZYDIS_REGISTER_CL, ZYDIS_
                                     ZYDIS_REGISTER_DH, ZYDIS_REGISTER_BH};
 // 16-bit address forms for LEA: base, index.
 constexpr std::array<ZydisRegister, 2> kAddr16[] = {
-    {ZYDIS_REGISTER_BX, ZYDIS_REGISTER_SI}, {ZYDIS_REGISTER_BX, ZYDIS_REGISTER_DI},
-    {ZYDIS_REGISTER_BP, ZYDIS_REGISTER_SI}, {ZYDIS_REGISTER_BP, ZYDIS_REGISTER_DI},
+    {ZYDIS_REGISTER_BX, ZYDIS_REGISTER_SI},   {ZYDIS_REGISTER_BX, ZYDIS_REGISTER_DI},
+    {ZYDIS_REGISTER_BP, ZYDIS_REGISTER_SI},   {ZYDIS_REGISTER_BP, ZYDIS_REGISTER_DI},
     {ZYDIS_REGISTER_SI, ZYDIS_REGISTER_NONE}, {ZYDIS_REGISTER_DI, ZYDIS_REGISTER_NONE},
     {ZYDIS_REGISTER_BP, ZYDIS_REGISTER_NONE}, {ZYDIS_REGISTER_BX, ZYDIS_REGISTER_NONE}};
 
 // Indexed by the condition code's encoding (0 = O ... 15 = NLE).
 constexpr ZydisMnemonic kSetcc[16] = {
-    ZYDIS_MNEMONIC_SETO,  ZYDIS_MNEMONIC_SETNO, ZYDIS_MNEMONIC_SETB,  ZYDIS_MNEMONIC_SETNB,
-    ZYDIS_MNEMONIC_SETZ,  ZYDIS_MNEMONIC_SETNZ, ZYDIS_MNEMONIC_SETBE, ZYDIS_MNEMONIC_SETNBE,
-    ZYDIS_MNEMONIC_SETS,  ZYDIS_MNEMONIC_SETNS, ZYDIS_MNEMONIC_SETP,  ZYDIS_MNEMONIC_SETNP,
-    ZYDIS_MNEMONIC_SETL,  ZYDIS_MNEMONIC_SETNL, ZYDIS_MNEMONIC_SETLE, ZYDIS_MNEMONIC_SETNLE};
+    ZYDIS_MNEMONIC_SETO, ZYDIS_MNEMONIC_SETNO, ZYDIS_MNEMONIC_SETB,  ZYDIS_MNEMONIC_SETNB,
+    ZYDIS_MNEMONIC_SETZ, ZYDIS_MNEMONIC_SETNZ, ZYDIS_MNEMONIC_SETBE, ZYDIS_MNEMONIC_SETNBE,
+    ZYDIS_MNEMONIC_SETS, ZYDIS_MNEMONIC_SETNS, ZYDIS_MNEMONIC_SETP,  ZYDIS_MNEMONIC_SETNP,
+    ZYDIS_MNEMONIC_SETL, ZYDIS_MNEMONIC_SETNL, ZYDIS_MNEMONIC_SETLE, ZYDIS_MNEMONIC_SETNLE};
 constexpr ZydisMnemonic kCmovcc[16] = {
-    ZYDIS_MNEMONIC_CMOVO,  ZYDIS_MNEMONIC_CMOVNO, ZYDIS_MNEMONIC_CMOVB,  ZYDIS_MNEMONIC_CMOVNB,
-    ZYDIS_MNEMONIC_CMOVZ,  ZYDIS_MNEMONIC_CMOVNZ, ZYDIS_MNEMONIC_CMOVBE, ZYDIS_MNEMONIC_CMOVNBE,
-    ZYDIS_MNEMONIC_CMOVS,  ZYDIS_MNEMONIC_CMOVNS, ZYDIS_MNEMONIC_CMOVP,  ZYDIS_MNEMONIC_CMOVNP,
-    ZYDIS_MNEMONIC_CMOVL,  ZYDIS_MNEMONIC_CMOVNL, ZYDIS_MNEMONIC_CMOVLE, ZYDIS_MNEMONIC_CMOVNLE};
+    ZYDIS_MNEMONIC_CMOVO, ZYDIS_MNEMONIC_CMOVNO, ZYDIS_MNEMONIC_CMOVB,  ZYDIS_MNEMONIC_CMOVNB,
+    ZYDIS_MNEMONIC_CMOVZ, ZYDIS_MNEMONIC_CMOVNZ, ZYDIS_MNEMONIC_CMOVBE, ZYDIS_MNEMONIC_CMOVNBE,
+    ZYDIS_MNEMONIC_CMOVS, ZYDIS_MNEMONIC_CMOVNS, ZYDIS_MNEMONIC_CMOVP,  ZYDIS_MNEMONIC_CMOVNP,
+    ZYDIS_MNEMONIC_CMOVL, ZYDIS_MNEMONIC_CMOVNL, ZYDIS_MNEMONIC_CMOVLE, ZYDIS_MNEMONIC_CMOVNLE};
 constexpr ZydisMnemonic kAlu[] = {ZYDIS_MNEMONIC_ADD, ZYDIS_MNEMONIC_OR,  ZYDIS_MNEMONIC_ADC,
                                   ZYDIS_MNEMONIC_SBB, ZYDIS_MNEMONIC_AND, ZYDIS_MNEMONIC_SUB,
                                   ZYDIS_MNEMONIC_XOR, ZYDIS_MNEMONIC_CMP, ZYDIS_MNEMONIC_TEST};
@@ -209,27 +209,77 @@ class Generator {
 
   void one_step() {
     switch (below(26)) {
-      case 0: case 1: case 2: case 3: alu(); break;
-      case 4: case 5: shift(); break;
-      case 6: shift_double(); break;
-      case 7: multiply(); break;
-      case 8: divide(); break;
-      case 9: bit_ops(); break;
-      case 10: extend_move(); break;
-      case 11: conditional_move(); break;
-      case 12: exchange(); break;
-      case 13: lea(); break;
-      case 14: inc_dec(); break;
-      case 15: unary(); break;
-      case 16: one_byte(); break;
-      case 17: push_step(); break;
-      case 18: if (push_bytes_ > 0) pop_step(); else mov(); break;
-      case 19: branch(); break;
-      case 20: bcd(); break;
-      case 21: case 22: mov(); break;
-      case 23: shift(); break;
-      case 24: alu(); break;
-      default: bswap_xlat(); break;
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+        alu();
+        break;
+      case 4:
+      case 5:
+        shift();
+        break;
+      case 6:
+        shift_double();
+        break;
+      case 7:
+        multiply();
+        break;
+      case 8:
+        divide();
+        break;
+      case 9:
+        bit_ops();
+        break;
+      case 10:
+        extend_move();
+        break;
+      case 11:
+        conditional_move();
+        break;
+      case 12:
+        exchange();
+        break;
+      case 13:
+        lea();
+        break;
+      case 14:
+        inc_dec();
+        break;
+      case 15:
+        unary();
+        break;
+      case 16:
+        one_byte();
+        break;
+      case 17:
+        push_step();
+        break;
+      case 18:
+        if (push_bytes_ > 0)
+          pop_step();
+        else
+          mov();
+        break;
+      case 19:
+        branch();
+        break;
+      case 20:
+        bcd();
+        break;
+      case 21:
+      case 22:
+        mov();
+        break;
+      case 23:
+        shift();
+        break;
+      case 24:
+        alu();
+        break;
+      default:
+        bswap_xlat();
+        break;
     }
   }
 
@@ -266,8 +316,9 @@ class Generator {
         if (dest.type == ZYDIS_OPERAND_TYPE_REGISTER &&
             (dest.reg.value == ZYDIS_REGISTER_CL || dest.reg.value == ZYDIS_REGISTER_CX ||
              dest.reg.value == ZYDIS_REGISTER_ECX))
-          dest = reg_op(bits == 8 ? ZYDIS_REGISTER_AL : bits == 16 ? ZYDIS_REGISTER_AX
-                                                                   : ZYDIS_REGISTER_EAX);
+          dest = reg_op(bits == 8    ? ZYDIS_REGISTER_AL
+                        : bits == 16 ? ZYDIS_REGISTER_AX
+                                     : ZYDIS_REGISTER_EAX);
         encode(m, {dest, reg_op(ZYDIS_REGISTER_CL)});
         break;
     }
@@ -331,13 +382,17 @@ class Generator {
     }
     encode(ZYDIS_MNEMONIC_MOV, {source, imm_op(sext(divisor, bits))});
     if (is_signed) {
-      if (bits == 8) encode(ZYDIS_MNEMONIC_CBW, {});
-      else if (bits == 16) encode(ZYDIS_MNEMONIC_CWD, {});
-      else encode(ZYDIS_MNEMONIC_CDQ, {});
+      if (bits == 8)
+        encode(ZYDIS_MNEMONIC_CBW, {});
+      else if (bits == 16)
+        encode(ZYDIS_MNEMONIC_CWD, {});
+      else
+        encode(ZYDIS_MNEMONIC_CDQ, {});
       encode(ZYDIS_MNEMONIC_IDIV, {source});
     } else {
-      ZydisRegister high = bits == 8 ? ZYDIS_REGISTER_AH : bits == 16 ? ZYDIS_REGISTER_DX
-                                                                      : ZYDIS_REGISTER_EDX;
+      ZydisRegister high = bits == 8    ? ZYDIS_REGISTER_AH
+                           : bits == 16 ? ZYDIS_REGISTER_DX
+                                        : ZYDIS_REGISTER_EDX;
       encode(ZYDIS_MNEMONIC_MOV, {reg_op(high), imm_op(sext((value() & mask) % divisor, bits))});
       encode(ZYDIS_MNEMONIC_DIV, {source});
     }
@@ -360,8 +415,10 @@ class Generator {
           ZydisRegister offset = pick(kWrite32);
           encode(ZYDIS_MNEMONIC_MOVZX, {reg_op(offset), reg_op(pick(kRead8))});
           Op dest = mem_op(bits / 8, ZYDIS_REGISTER_EBX, below(kDispRange));
-          ZydisRegister r = bits == 32 ? offset : static_cast<ZydisRegister>(
-                                                      offset - ZYDIS_REGISTER_EAX + ZYDIS_REGISTER_AX);
+          ZydisRegister r =
+              bits == 32
+                  ? offset
+                  : static_cast<ZydisRegister>(offset - ZYDIS_REGISTER_EAX + ZYDIS_REGISTER_AX);
           encode(m, {dest, reg_op(r)}, m == ZYDIS_MNEMONIC_BT ? 0 : maybe_lock(dest));
         }
         break;
@@ -376,9 +433,15 @@ class Generator {
   void extend_move() {
     ZydisMnemonic m = chance(50) ? ZYDIS_MNEMONIC_MOVZX : ZYDIS_MNEMONIC_MOVSX;
     switch (below(3)) {
-      case 0: encode(m, {reg_op(write_reg(32)), read_rm(8)}); break;
-      case 1: encode(m, {reg_op(write_reg(32)), read_rm(16)}); break;
-      default: encode(m, {reg_op(write_reg(16)), read_rm(8)}); break;
+      case 0:
+        encode(m, {reg_op(write_reg(32)), read_rm(8)});
+        break;
+      case 1:
+        encode(m, {reg_op(write_reg(32)), read_rm(16)});
+        break;
+      default:
+        encode(m, {reg_op(write_reg(16)), read_rm(8)});
+        break;
     }
   }
 
@@ -426,8 +489,8 @@ class Generator {
       src = mem_op(2, form[0], sext(value(), 16), form[1], form[1] ? 1 : 0);
     } else {
       ZydisRegister index = chance(50) ? ZYDIS_REGISTER_NONE : pick(kWrite32);
-      src = mem_op(4, chance(85) ? pick(kRead32) : ZYDIS_REGISTER_NONE, sext(value(), 32),
-                   index, 1 << below(4));
+      src = mem_op(4, chance(85) ? pick(kRead32) : ZYDIS_REGISTER_NONE, sext(value(), 32), index,
+                   1 << below(4));
     }
     encode(ZYDIS_MNEMONIC_LEA, {reg_op(write_reg(bits)), src});
   }
@@ -438,7 +501,8 @@ class Generator {
     Op dest = write_rm(bits);
     if (bits != 8 && dest.type == ZYDIS_OPERAND_TYPE_REGISTER && chance(50)) {
       // The FF /0, FF /1 forms that Zydis does not pick in 32-bit mode (it picks 40+r / 48+r).
-      int r = (bits == 16 ? dest.reg.value - ZYDIS_REGISTER_AX : dest.reg.value - ZYDIS_REGISTER_EAX);
+      int r =
+          (bits == 16 ? dest.reg.value - ZYDIS_REGISTER_AX : dest.reg.value - ZYDIS_REGISTER_EAX);
       if (bits == 16) raw({0x66});
       raw({0xFF, static_cast<uint8_t>(0xC0 | (inc ? 0 : 8) | r)});
       return;
@@ -464,13 +528,19 @@ class Generator {
   void push_step() {
     if (push_bytes_ >= kMaxPushBytes) return mov();
     switch (below(5)) {
-      case 0: encode(ZYDIS_MNEMONIC_PUSH, {imm_op(sext(value(), 32))}); break;
-      case 1: encode(ZYDIS_MNEMONIC_PUSH, {mem(4)}); break;
+      case 0:
+        encode(ZYDIS_MNEMONIC_PUSH, {imm_op(sext(value(), 32))});
+        break;
+      case 1:
+        encode(ZYDIS_MNEMONIC_PUSH, {mem(4)});
+        break;
       case 2:
         encode(ZYDIS_MNEMONIC_PUSH, {reg_op(read_reg(16))});
         push_bytes_ += 2;
         return;
-      default: encode(ZYDIS_MNEMONIC_PUSH, {reg_op(read_reg(32))}); break;
+      default:
+        encode(ZYDIS_MNEMONIC_PUSH, {reg_op(read_reg(32))});
+        break;
     }
     push_bytes_ += 4;
   }
@@ -488,7 +558,9 @@ class Generator {
   void branch() {
     Step& s = steps_.back();
     switch (below(6)) {
-      case 0: s.kind = Step::kJmp; break;
+      case 0:
+        s.kind = Step::kJmp;
+        break;
       case 1: {
         static constexpr uint8_t kRel8Only[] = {0xE2, 0xE1, 0xE0, 0xE3};  // LOOP(E/NE), JECXZ
         s.kind = Step::kRel8Only;
@@ -505,18 +577,30 @@ class Generator {
   void bcd() {
     static constexpr uint8_t kOps[] = {0x27, 0x2F, 0x37, 0x3F};  // DAA DAS AAA AAS
     switch (below(4)) {
-      case 0: raw({0xD4, static_cast<uint8_t>(chance(60) ? 10 : 1 + below(255))}); break;  // AAM
-      case 1: raw({0xD5, static_cast<uint8_t>(chance(60) ? 10 : below(256))}); break;      // AAD
-      default: raw({pick(kOps)}); break;
+      case 0:
+        raw({0xD4, static_cast<uint8_t>(chance(60) ? 10 : 1 + below(255))});
+        break;  // AAM
+      case 1:
+        raw({0xD5, static_cast<uint8_t>(chance(60) ? 10 : below(256))});
+        break;  // AAD
+      default:
+        raw({pick(kOps)});
+        break;
     }
   }
 
   void mov() {
     int bits = size();
     switch (below(3)) {
-      case 0: encode(ZYDIS_MNEMONIC_MOV, {write_rm(bits), imm_op(sext(value(), bits))}); break;
-      case 1: encode(ZYDIS_MNEMONIC_MOV, {write_rm(bits), reg_op(read_reg(bits))}); break;
-      default: encode(ZYDIS_MNEMONIC_MOV, {reg_op(write_reg(bits)), mem(bits / 8)}); break;
+      case 0:
+        encode(ZYDIS_MNEMONIC_MOV, {write_rm(bits), imm_op(sext(value(), bits))});
+        break;
+      case 1:
+        encode(ZYDIS_MNEMONIC_MOV, {write_rm(bits), reg_op(read_reg(bits))});
+        break;
+      default:
+        encode(ZYDIS_MNEMONIC_MOV, {reg_op(write_reg(bits)), mem(bits / 8)});
+        break;
     }
   }
 
@@ -532,7 +616,8 @@ class Generator {
     std::vector<size_t> offset(steps_.size() + 1);
     for (bool changed = true; changed;) {
       changed = false;
-      for (size_t i = 0; i < steps_.size(); ++i) offset[i + 1] = offset[i] + encoded_size(steps_[i]);
+      for (size_t i = 0; i < steps_.size(); ++i)
+        offset[i + 1] = offset[i] + encoded_size(steps_[i]);
       for (size_t i = 0; i < steps_.size(); ++i) {
         Step& s = steps_[i];
         if (s.kind == Step::kPlain) continue;
@@ -556,21 +641,30 @@ class Generator {
         continue;
       }
       auto rel = static_cast<uint32_t>(offset[s.target] - offset[i + 1]);
-      if (s.kind == Step::kRel8Only) code.push_back(s.bytes[0]);
-      else if (s.kind == Step::kJmp) code.push_back(s.is_long ? 0xE9 : 0xEB);
-      else if (s.is_long) code.insert(code.end(), {0x0F, static_cast<uint8_t>(0x80 | s.cc)});
-      else code.push_back(static_cast<uint8_t>(0x70 | s.cc));
-      for (int b = 0; b < (s.is_long ? 4 : 1); ++b) code.push_back(static_cast<uint8_t>(rel >> (8 * b)));
+      if (s.kind == Step::kRel8Only)
+        code.push_back(s.bytes[0]);
+      else if (s.kind == Step::kJmp)
+        code.push_back(s.is_long ? 0xE9 : 0xEB);
+      else if (s.is_long)
+        code.insert(code.end(), {0x0F, static_cast<uint8_t>(0x80 | s.cc)});
+      else
+        code.push_back(static_cast<uint8_t>(0x70 | s.cc));
+      for (int b = 0; b < (s.is_long ? 4 : 1); ++b)
+        code.push_back(static_cast<uint8_t>(rel >> (8 * b)));
     }
     return code;
   }
 
   static size_t encoded_size(const Step& s) {
     switch (s.kind) {
-      case Step::kPlain: return s.bytes.size();
-      case Step::kRel8Only: return 2;
-      case Step::kJmp: return s.is_long ? 5 : 2;
-      case Step::kJcc: return s.is_long ? 6 : 2;
+      case Step::kPlain:
+        return s.bytes.size();
+      case Step::kRel8Only:
+        return 2;
+      case Step::kJmp:
+        return s.is_long ? 5 : 2;
+      case Step::kJcc:
+        return s.is_long ? 6 : 2;
     }
     return 0;
   }

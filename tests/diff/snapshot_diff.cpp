@@ -67,7 +67,8 @@ std::string describe_input(const CaseInput& in) {
 
 std::string format_snapshot(const Snapshot& s) {
   std::string out;
-  for (int i = 0; i < 8; ++i) out += strfmt("%s=%08x%s", kRegNames[i], s.gpr[i], i == 3 ? "\n" : " ");
+  for (int i = 0; i < 8; ++i)
+    out += strfmt("%s=%08x%s", kRegNames[i], s.gpr[i], i == 3 ? "\n" : " ");
   out += strfmt("\neflags=%08x (%s)", s.eflags, flag_names(s.eflags & kComparedFlags).c_str());
   if (s.fault_vector)
     out += strfmt(" fault: vector %d at eip %08x", *s.fault_vector, s.eip);
