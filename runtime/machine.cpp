@@ -75,6 +75,8 @@ Result<std::unique_ptr<Machine>> Machine::create(const MachineOptions& opt) {
   return m;
 }
 
+void Machine::reset_extended_state() { init_guest_fx(vcpu().guest_fx); }
+
 void Machine::reset_protected_mode(uint32_t eip) {
   VcpuState& v = vcpu();
   std::memset(v.gpr, 0, sizeof v.gpr);

@@ -74,6 +74,8 @@ class Machine : public devices::MachineControl {
   // Flat 32-bit protected mode at CPL 0, paging off, as Multiboot and the Linux 32-bit boot
   // protocol leave the CPU.
   void reset_protected_mode(uint32_t eip);
+  // x87/SSE state as after FNINIT with MXCSR at its reset value.
+  void reset_extended_state();
   // Devices owned by the machine (wired in runtime/pc_wiring.cpp).
   template <typename T>
   T* own(std::unique_ptr<T> dev) {

@@ -12,6 +12,7 @@
 #include "common/assert.h"
 #include "common/result.h"
 #include "tests/diff/case_file.h"
+#include "tests/diff/random_layout.h"
 
 namespace bt86::diff {
 
@@ -104,15 +105,6 @@ int64_t sext(uint64_t v, int bits) {
   return static_cast<int64_t>(v << (64 - bits)) >> (64 - bits);
 }
 
-// One step: plain bytes, or a forward branch resolved once all steps are laid out.
-struct Step {
-  enum Kind { kPlain, kJcc, kJmp, kRel8Only } kind = kPlain;
-  std::vector<uint8_t> bytes;  // kPlain: the code; kRel8Only: the opcode (LOOPcc, JECXZ)
-  uint8_t cc = 0;              // kJcc: condition code
-  size_t target = 0;           // branches: index of the step jumped to (steps.size() = end)
-  bool is_long = false;        // branch encoded with rel32
-};
-
 class Generator {
  public:
   explicit Generator(std::mt19937_64& rng) : rng_(rng) {}
@@ -128,12 +120,12 @@ class Generator {
       pop_step();
     }
     for (size_t i = 0; i < steps_.size(); ++i) {
-      Step& s = steps_[i];
-      if (s.kind == Step::kPlain) continue;
-      size_t reach = s.kind == Step::kRel8Only ? 3 : steps_.size() - i;
+      RandomStep& s = steps_[i];
+      if (s.kind == RandomStep::kPlain) continue;
+      size_t reach = s.kind == RandomStep::kRel8Only ? 3 : steps_.size() - i;
       s.target = i + 1 + below(static_cast<uint32_t>(std::min(reach, steps_.size() - i)));
     }
-    return layout();
+    return lay_out(steps_);
   }
 
  private:
@@ -207,79 +199,30 @@ class Generator {
     return dest.type == ZYDIS_OPERAND_TYPE_MEMORY && chance(20) ? ZYDIS_ATTRIB_HAS_LOCK : 0;
   }
 
+  // Step families and their relative weights.
+  struct Family {
+    void (Generator::*emit)();
+    uint32_t weight;
+  };
+
   void one_step() {
-    switch (below(26)) {
-      case 0:
-      case 1:
-      case 2:
-      case 3:
-        alu();
-        break;
-      case 4:
-      case 5:
-        shift();
-        break;
-      case 6:
-        shift_double();
-        break;
-      case 7:
-        multiply();
-        break;
-      case 8:
-        divide();
-        break;
-      case 9:
-        bit_ops();
-        break;
-      case 10:
-        extend_move();
-        break;
-      case 11:
-        conditional_move();
-        break;
-      case 12:
-        exchange();
-        break;
-      case 13:
-        lea();
-        break;
-      case 14:
-        inc_dec();
-        break;
-      case 15:
-        unary();
-        break;
-      case 16:
-        one_byte();
-        break;
-      case 17:
-        push_step();
-        break;
-      case 18:
-        if (push_bytes_ > 0)
-          pop_step();
-        else
-          mov();
-        break;
-      case 19:
-        branch();
-        break;
-      case 20:
-        bcd();
-        break;
-      case 21:
-      case 22:
-        mov();
-        break;
-      case 23:
-        shift();
-        break;
-      case 24:
-        alu();
-        break;
-      default:
-        bswap_xlat();
-        break;
+    static constexpr Family kFamilies[] = {
+        {&Generator::alu, 5},          {&Generator::shift, 3},
+        {&Generator::shift_double, 1}, {&Generator::multiply, 1},
+        {&Generator::divide, 1},       {&Generator::bit_ops, 1},
+        {&Generator::extend_move, 1},  {&Generator::conditional_move, 1},
+        {&Generator::exchange, 1},     {&Generator::lea, 1},
+        {&Generator::inc_dec, 1},      {&Generator::unary, 1},
+        {&Generator::one_byte, 1},     {&Generator::push_step, 1},
+        {&Generator::pop_or_mov, 1},   {&Generator::branch, 1},
+        {&Generator::bcd, 1},          {&Generator::mov, 2},
+        {&Generator::bswap_xlat, 1}};
+    uint32_t total = 0;
+    for (const Family& f : kFamilies) total += f.weight;
+    uint32_t r = below(total);
+    for (const Family& f : kFamilies) {
+      if (r < f.weight) return (this->*f.emit)();
+      r -= f.weight;
     }
   }
 
@@ -545,6 +488,13 @@ class Generator {
     push_bytes_ += 4;
   }
 
+  void pop_or_mov() {
+    if (push_bytes_ > 0)
+      pop_step();
+    else
+      mov();
+  }
+
   void pop_step() {
     if (push_bytes_ % 4 != 0) {
       encode(ZYDIS_MNEMONIC_POP, {reg_op(write_reg(16))});
@@ -556,19 +506,19 @@ class Generator {
   }
 
   void branch() {
-    Step& s = steps_.back();
+    RandomStep& s = steps_.back();
     switch (below(6)) {
       case 0:
-        s.kind = Step::kJmp;
+        s.kind = RandomStep::kJmp;
         break;
       case 1: {
         static constexpr uint8_t kRel8Only[] = {0xE2, 0xE1, 0xE0, 0xE3};  // LOOP(E/NE), JECXZ
-        s.kind = Step::kRel8Only;
+        s.kind = RandomStep::kRel8Only;
         s.bytes = {pick(kRel8Only)};
         break;
       }
       default:
-        s.kind = Step::kJcc;
+        s.kind = RandomStep::kJcc;
         s.cc = static_cast<uint8_t>(below(16));
         break;
     }
@@ -611,66 +561,8 @@ class Generator {
       raw({0xD7});  // XLAT: [ebx + al] stays within the first 256 data bytes
   }
 
-  // Lays the steps out, widening branches to rel32 until every displacement fits.
-  std::vector<uint8_t> layout() {
-    std::vector<size_t> offset(steps_.size() + 1);
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (size_t i = 0; i < steps_.size(); ++i)
-        offset[i + 1] = offset[i] + encoded_size(steps_[i]);
-      for (size_t i = 0; i < steps_.size(); ++i) {
-        Step& s = steps_[i];
-        if (s.kind == Step::kPlain) continue;
-        int64_t rel = static_cast<int64_t>(offset[s.target]) - static_cast<int64_t>(offset[i + 1]);
-        if (rel <= 127) continue;
-        if (s.kind == Step::kRel8Only) {
-          s.target = i + 1;  // retarget rather than widen: these have no rel32 form
-        } else if (!s.is_long) {
-          s.is_long = true;
-        } else {
-          continue;
-        }
-        changed = true;
-      }
-    }
-    std::vector<uint8_t> code;
-    for (size_t i = 0; i < steps_.size(); ++i) {
-      const Step& s = steps_[i];
-      if (s.kind == Step::kPlain) {
-        code.insert(code.end(), s.bytes.begin(), s.bytes.end());
-        continue;
-      }
-      auto rel = static_cast<uint32_t>(offset[s.target] - offset[i + 1]);
-      if (s.kind == Step::kRel8Only)
-        code.push_back(s.bytes[0]);
-      else if (s.kind == Step::kJmp)
-        code.push_back(s.is_long ? 0xE9 : 0xEB);
-      else if (s.is_long)
-        code.insert(code.end(), {0x0F, static_cast<uint8_t>(0x80 | s.cc)});
-      else
-        code.push_back(static_cast<uint8_t>(0x70 | s.cc));
-      for (int b = 0; b < (s.is_long ? 4 : 1); ++b)
-        code.push_back(static_cast<uint8_t>(rel >> (8 * b)));
-    }
-    return code;
-  }
-
-  static size_t encoded_size(const Step& s) {
-    switch (s.kind) {
-      case Step::kPlain:
-        return s.bytes.size();
-      case Step::kRel8Only:
-        return 2;
-      case Step::kJmp:
-        return s.is_long ? 5 : 2;
-      case Step::kJcc:
-        return s.is_long ? 6 : 2;
-    }
-    return 0;
-  }
-
   std::mt19937_64& rng_;
-  std::vector<Step> steps_;
+  std::vector<RandomStep> steps_;
   int push_bytes_ = 0;
 };
 

@@ -57,7 +57,8 @@ def emulator_command(kind: str, path: str, elf: str) -> list[str]:
         return [path, "-kernel", elf, "-serial", "stdio", "-display", "none",
                 "-monitor", "none", "-no-reboot",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-m", "128"]
-    return [path, "-kernel", elf, "-serial", "stdio", "-m", "128"]
+    # Every block translated during the tests goes through the confinement verifier.
+    return [path, "-kernel", elf, "-serial", "stdio", "-m", "128", "--verify-translations"]
 
 
 def line_matches(expected: tuple[bool, str], actual: str) -> bool:
