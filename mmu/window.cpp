@@ -51,3 +51,13 @@ void Window::set_page_writable(uint32_t guest_page_addr, bool writable) {
 }
 
 }  // namespace bt86::mmu
+
+namespace bt86::mmu {
+
+void Window::make_absent(uint32_t start, uint32_t len) {
+  if (len == 0) return;
+  int rc = mprotect(reinterpret_cast<void*>(base_ + start), len, PROT_NONE);
+  BT_ASSERT(rc == 0, "mprotect absent range 0x%x+0x%x: %s", start, len, std::strerror(errno));
+}
+
+}  // namespace bt86::mmu

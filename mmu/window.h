@@ -38,6 +38,8 @@ class Window {
 
   // Write-protects or re-enables writes to one 4 KiB guest page (code tracking).
   void set_page_writable(uint32_t guest_page_addr, bool writable);
+  // Makes [start, start+len) inaccessible (page-aligned): an access faults as outside RAM.
+  void make_absent(uint32_t start, uint32_t len);
 
  private:
   Window(uint64_t reservation, uint64_t base) : reservation_(reservation), base_(base) {}

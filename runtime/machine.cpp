@@ -156,6 +156,7 @@ void Machine::handle_fault() {
       return;
     case kFaultUnassigned:
       stats_.sig_unassigned++;
+      if (opt_.stop_on_exception) return raise(14);
       stop(StopKind::kGuestError, kStatusGuestError,
            strfmt("guest accessed 0x%08x, outside its %u MiB of RAM, at EIP 0x%08x: %s",
                   v.fault_addr, unsigned(ram_.size() >> 20), v.eip,

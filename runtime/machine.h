@@ -25,7 +25,8 @@ struct MachineOptions {
   uint32_t ram_mib = 128;
   uint32_t tc_mib = 64;
   translator::TranslateOptions translate;
-  // Tests: stop at the first guest exception instead of delivering it through the IDT.
+  // Tests: stop at the first guest exception instead of delivering it through the IDT, and
+  // report an access to absent memory as the #PF (14) a host process would see there.
   bool stop_on_exception = false;
   FILE* trace_exec = nullptr;
   FILE* trace_int = nullptr;
@@ -70,6 +71,7 @@ class Machine : public devices::MachineControl {
   const MachineOptions& options() const { return opt_; }
   const Glue& glue() const { return glue_; }
   const mmu::Window& window() const { return window_; }
+  mmu::Window& window() { return window_; }
 
   // Flat 32-bit protected mode at CPL 0, paging off, as Multiboot and the Linux 32-bit boot
   // protocol leave the CPU.

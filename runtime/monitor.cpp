@@ -158,6 +158,9 @@ void perform_monitor_call(Machine& m) {
     case Kind::LoadFarPtr: case Kind::Arpl:
       next = perform_segment(m, in, k);
       break;
+    case Kind::Movs: case Kind::Stos: case Kind::Lods: case Kind::Cmps: case Kind::Scas:
+      next = perform_string(m, in, k);
+      break;
     default:
       next = perform_system(m, in, k);
       break;

@@ -1,6 +1,8 @@
 // BCD adjustments and SALC (invalid in 64-bit mode), per the SDM's pseudocode.
-// Flags the SDM leaves undefined are computed as the result suggests (SF/ZF/PF from AL,
-// OF cleared); the differential tests mask them.
+// Where the SDM leaves a flag undefined but hardware is deterministic, bt86 does what the
+// hardware does, measured against native execution: AAD sets CF/AF/OF as the 8-bit add
+// AL + AH*imm8 it performs; DAA/DAS set OF as the whole correction (+-06h, +-60h) would;
+// AAM clears OF/AF/CF. AAA/AAS's SF/ZF/PF/OF follow no simple rule: SF/ZF/PF come from AL.
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
 
@@ -10,6 +12,10 @@ using translator::Insn;
 using translator::Kind;
 
 namespace {
+
+// OF of the 8-bit a + b (or a - b).
+bool add_overflows(uint8_t a, uint8_t b) { return (~(a ^ b) & (a ^ uint8_t(a + b))) & 0x80; }
+bool sub_overflows(uint8_t a, uint8_t b) { return ((a ^ b) & (a ^ uint8_t(a - b))) & 0x80; }
 
 void set_szp(uint32_t& fl, uint8_t al) {
   fl &= ~(kFlagSF | kFlagZF | kFlagPF);
@@ -49,23 +55,27 @@ bool perform_bcd(Machine& m, const Insn& in, Kind k) {
     }
     case Kind::Daa:
     case Kind::Das: {
-      // The SDM's first step may set CF from the low-nibble carry, but its second step
-      // assigns CF outright: CF = (old AL > 99H) or old CF.
+      // SDM: DAS keeps the borrow of AL - 6 in CF; DAA's second step assigns CF outright
+      // (its carry from AL + 6 cannot happen when old AL <= 99h anyway).
       const uint8_t old_al = al;
-      fl &= ~kFlagCF;
+      uint8_t correction = 0;
+      fl &= ~(kFlagCF | kFlagOF);
       if ((al & 0xF) > 9 || af) {
-        al = k == Kind::Daa ? uint8_t(al + 6) : uint8_t(al - 6);
+        correction += 6;
         fl |= kFlagAF;
+        if (k == Kind::Das && (old_al < 6 || cf)) fl |= kFlagCF;
       } else {
         fl &= ~kFlagAF;
       }
       if (old_al > 0x99 || cf) {
-        al = k == Kind::Daa ? uint8_t(al + 0x60) : uint8_t(al - 0x60);
+        correction += 0x60;
         fl |= kFlagCF;
       }
+      const bool daa = k == Kind::Daa;
+      al = daa ? uint8_t(old_al + correction) : uint8_t(old_al - correction);
+      if (daa ? add_overflows(old_al, correction) : sub_overflows(old_al, correction)) fl |= kFlagOF;
       eax = (eax & 0xFFFFFF00) | al;
       set_szp(fl, al);
-      fl &= ~kFlagOF;
       return true;
     }
     case Kind::Aam: {
@@ -82,11 +92,15 @@ bool perform_bcd(Machine& m, const Insn& in, Kind k) {
       return true;
     }
     case Kind::Aad: {
-      uint8_t base = uint8_t(in.ops[0].imm.value.u);
-      al = uint8_t(al + ah * base);
+      const uint8_t addend = uint8_t(ah * uint8_t(in.ops[0].imm.value.u));
+      const uint8_t old_al = al;
+      al = uint8_t(al + addend);
       eax = (eax & 0xFFFF0000) | al;
       set_szp(fl, al);
       fl &= ~(kFlagOF | kFlagAF | kFlagCF);
+      if (unsigned(old_al) + addend > 0xFF) fl |= kFlagCF;
+      if ((old_al & 0xF) + (addend & 0xF) > 0xF) fl |= kFlagAF;
+      if (add_overflows(old_al, addend)) fl |= kFlagOF;
       return true;
     }
     case Kind::Salc:

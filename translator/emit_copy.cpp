@@ -76,9 +76,10 @@ void Emitter::emit_copy(const Insn& in, Kind kind) {
       if (!guest_mem(in, m, false, &addr)) return;
       if (absolute) {
         // guest_mem returned [disp]; load the constant directly.
+        // Zydis takes immediates signed at the operand's width.
         uint32_t v = uint32_t(m.mem.disp.value);
-        if (z.operand_width == 16) v &= 0xFFFF;
-        ins(ZYDIS_MNEMONIC_MOV, {reg(host_reg(in.ops[0].reg.value)), imm(v)}, false);
+        int64_t value = z.operand_width == 16 ? int64_t(int16_t(v)) : int64_t(int32_t(v));
+        ins(ZYDIS_MNEMONIC_MOV, {reg(host_reg(in.ops[0].reg.value)), imm(value)}, false);
         return;
       }
       ZydisRegister tmp = addr.op.mem.base;

@@ -119,29 +119,29 @@ void emit_popa(Emitter& e, const Insn& in) {
   lea32(e, kEsp, kEsp, 8 * int(n));
 }
 
-// ENTER imm16, level: 32-bit operand size, any nesting level (masked to 5 bits).
+// ENTER imm16, level: any operand size and nesting level (masked to 5 bits). The stack is
+// addressed with ESP/EBP (32-bit stack segment); a 16-bit ENTER moves words and writes BP.
 void emit_enter(Emitter& e, const Insn& in) {
-  if (in.z.operand_width != 32) {
-    e.fail("16-bit ENTER");
-    return;
-  }
+  const int n = in.z.operand_width / 8;
   const int64_t size = in.ops[0].imm.value.u & 0xFFFF;
   const int level = int(in.ops[1].imm.value.u & 31);
-  // frame_temp = ESP - 4, after pushing EBP.
-  e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-4, 4), Emitter::reg(ZYDIS_REGISTER_EBP)}, true);
+  ZydisRegister tmp = sized(ZYDIS_REGISTER_R15D, n);
+  // frame_temp = ESP - n, after pushing EBP (BP).
+  e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-n, n), Emitter::reg(sized(ZYDIS_REGISTER_EBP, n))}, true);
   for (int i = 1; i < level; ++i) {
     e.ins(ZYDIS_MNEMONIC_MOV,
-          {Emitter::reg(ZYDIS_REGISTER_R15D), Emitter::gmem(ZYDIS_REGISTER_EBP, kNone, 0, -4 * i, 4)},
+          {Emitter::reg(tmp), Emitter::gmem(ZYDIS_REGISTER_EBP, kNone, 0, -n * i, uint16_t(n))},
           true);
-    e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-4 - 4 * i, 4), Emitter::reg(ZYDIS_REGISTER_R15D)}, true);
+    e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-n - n * i, n), Emitter::reg(tmp)}, true);
   }
-  if (level > 0) {
-    lea32(e, ZYDIS_REGISTER_R14D, kEsp, -4);
-    e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-4 - 4 * level, 4), Emitter::reg(ZYDIS_REGISTER_R14D)},
+  lea32(e, ZYDIS_REGISTER_R14D, kEsp, -n);
+  if (level > 0)
+    e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-n - n * level, n), Emitter::reg(sized(ZYDIS_REGISTER_R14D, n))},
           true);
-  }
-  lea32(e, ZYDIS_REGISTER_EBP, kEsp, -4);
-  lea32(e, kEsp, kEsp, -4 - 4 * level - size);
+  e.ins(ZYDIS_MNEMONIC_MOV,
+        {Emitter::reg(sized(ZYDIS_REGISTER_EBP, n)), Emitter::reg(sized(ZYDIS_REGISTER_R14D, n))},
+        false);
+  lea32(e, kEsp, kEsp, -n - n * level - size);
 }
 
 // LEAVE: ESP = EBP, then POP EBP; the load comes first so a fault changes nothing.

@@ -29,7 +29,8 @@ uint8_t base_opcode(Kind kind) {
 
 void Emitter::emit_string(const Insn& in, Kind kind) {
   if (in.z.address_width != 32) {
-    fail("string instruction with 16-bit addressing");
+    // SI/DI/CX wrap at 16 bits: rare enough for the monitor (runtime/monitor_string.cpp).
+    emit_monitor_exit(in);
     return;
   }
   const bool uses_si = kind == Kind::Movs || kind == Kind::Cmps || kind == Kind::Lods;

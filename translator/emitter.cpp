@@ -291,7 +291,7 @@ bool Emitter::guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid
   lea.operands[1] = gmem(host_reg(base), host_reg(index), m.mem.scale, disp, 4);
   lea.address_size_hint = ZYDIS_ADDRESS_SIZE_HINT_32;
   if (base == ZYDIS_REGISTER_NONE && index == ZYDIS_REGISTER_NONE) {
-    ins(ZYDIS_MNEMONIC_MOV, {reg(tmp), imm(int64_t(uint32_t(disp)))}, false);
+    ins(ZYDIS_MNEMONIC_MOV, {reg(tmp), imm(int32_t(uint32_t(disp)))}, false);  // imm32 is signed to Zydis
   } else if (!encode(lea, false)) {
     fail("cannot encode address computation");
     return false;

@@ -45,7 +45,8 @@ bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>
     if (t == Treatment::Monitor || t == Treatment::Undef) return true;
     const ZydisAccessedFlags* f = in.z.cpu_flags;
     if (f && (f->tested & kArith & ~written)) return true;
-    if (f && !count_may_be_zero(in)) written |= (f->modified | f->set_0 | f->set_1 | f->undefined);
+    // "Undefined" flags are often left unchanged by the hardware (BT* on AMD): not written.
+    if (f && !count_may_be_zero(in)) written |= (f->modified | f->set_0 | f->set_1) & ~f->undefined;
     if ((written & kArith) == kArith) return false;
   }
   return true;
@@ -97,7 +98,8 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     kinds.push_back(k);
     pc = in.next_eip();
     if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
-    if (ends_block(info(k).treatment) || crosses_page) break;
+    bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;
+    if (ends_block(info(k).treatment) || to_monitor || crosses_page) break;
   }
 
   if (opt_.trace_in_asm) {
@@ -119,7 +121,10 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     switch (info(k).treatment) {
       case Treatment::Copy: e.emit_copy(in, k); break;
       case Treatment::Stack: e.emit_stack(in, k); break;
-      case Treatment::String: e.emit_string(in, k); break;
+      case Treatment::String:
+        e.emit_string(in, k);
+        if (in.z.address_width != 32) ended = true;  // the monitor performs it
+        break;
       case Treatment::Branch: e.emit_branch(in, k); ended = true; break;
       case Treatment::Monitor:
       case Treatment::Undef: e.emit_monitor_exit(in); ended = true; break;

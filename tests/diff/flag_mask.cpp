@@ -1,4 +1,4 @@
-// undefined_flags: Zydis's per-instruction flag tables folded along a case's code.
+// Flag effects from Zydis's per-instruction tables, folded along a case's code.
 #include "tests/diff/flag_mask.h"
 
 #include <Zydis/Zydis.h>
@@ -41,35 +41,65 @@ bool writes_conditionally(ZydisMnemonic m) {
   }
 }
 
+const ZydisDecoder& decoder() {
+  static const ZydisDecoder d = [] {
+    ZydisDecoder init;
+    ZydisDecoderInit(&init, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+    return init;
+  }();
+  return d;
+}
+
 }  // namespace
 
+std::optional<FlagEffect> flag_effect(std::span<const uint8_t> bytes) {
+  ZydisDecodedInstruction insn;
+  if (ZYAN_FAILED(
+          ZydisDecoderDecodeInstruction(&decoder(), nullptr, bytes.data(), bytes.size(), &insn)))
+    return std::nullopt;
+  FlagEffect e;
+  e.length = insn.length;
+  e.is_branch = is_branch(insn);
+  if (const ZydisAccessedFlags* f = insn.cpu_flags) {
+    e.tested = f->tested & kComparedFlags;
+    e.undefined = f->undefined & kComparedFlags;
+    e.modified = (f->modified | f->set_0 | f->set_1 | f->undefined) & kComparedFlags;
+    e.written = e.modified & ~e.undefined;
+    if (writes_conditionally(insn.mnemonic) ||
+        (insn.attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE | ZYDIS_ATTRIB_HAS_REPNE)))
+      e.written = 0;  // a count of 0 writes nothing
+  }
+  return e;
+}
+
 uint32_t undefined_flags(std::span<const uint8_t> code, std::optional<uint32_t> stop_eip) {
-  ZydisDecoder decoder;
-  ZydisDecoderInit(&decoder, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
   uint32_t straight = 0, all = 0;
   bool linear = true;
-  size_t pos = 0;
-  while (pos < code.size()) {
-    uint32_t eip = kCodeAddr + static_cast<uint32_t>(pos);
-    if (linear && stop_eip && *stop_eip == eip) break;
-    ZydisDecodedInstruction insn;
-    if (ZYAN_FAILED(ZydisDecoderDecodeInstruction(&decoder, nullptr, code.data() + pos,
-                                                  code.size() - pos, &insn))) {
+  for (size_t pos = 0; pos < code.size();) {
+    if (linear && stop_eip && *stop_eip == kCodeAddr + pos) break;
+    auto e = flag_effect(code.subspan(pos));
+    if (!e) {
       linear = false;
       break;
     }
-    pos += insn.length;
-    if (!insn.cpu_flags) continue;
-    uint32_t undef = insn.cpu_flags->undefined;
-    uint32_t written = insn.cpu_flags->modified | insn.cpu_flags->set_0 | insn.cpu_flags->set_1;
-    if (writes_conditionally(insn.mnemonic) ||
-        (insn.attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE | ZYDIS_ATTRIB_HAS_REPNE)))
-      written = 0;  // a count of 0 writes nothing
-    straight = (straight & ~written) | undef;
-    all |= undef;
-    if (is_branch(insn)) linear = false;
+    pos += e->length;
+    straight = e->after(straight);
+    all |= e->undefined | ((e->tested & all) ? e->modified : 0);
+    if (e->is_branch) linear = false;
   }
-  return (linear ? straight : all) & kComparedFlags;
+  return linear ? straight : all;
+}
+
+std::optional<uint32_t> first_undefined_flag_read(std::span<const uint8_t> code) {
+  uint32_t undefined = 0;
+  for (size_t pos = 0; pos < code.size();) {
+    auto e = flag_effect(code.subspan(pos));
+    if (!e || e->is_branch) return std::nullopt;
+    if (e->tested & undefined) return kCodeAddr + static_cast<uint32_t>(pos);
+    undefined = e->after(undefined);
+    pos += e->length;
+  }
+  return std::nullopt;
 }
 
 }  // namespace bt86::diff

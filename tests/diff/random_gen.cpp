@@ -12,6 +12,7 @@
 #include "common/assert.h"
 #include "common/result.h"
 #include "tests/diff/case_file.h"
+#include "tests/diff/flag_mask.h"
 #include "tests/diff/random_layout.h"
 
 namespace bt86::diff {
@@ -125,6 +126,7 @@ class Generator {
       size_t reach = s.kind == RandomStep::kRel8Only ? 3 : steps_.size() - i;
       s.target = i + 1 + below(static_cast<uint32_t>(std::min(reach, steps_.size() - i)));
     }
+    define_flags_before_reads();
     return lay_out(steps_);
   }
 
@@ -175,7 +177,8 @@ class Generator {
   Op write_rm(int bits) { return chance(35) ? mem(bits / 8) : reg_op(write_reg(bits)); }
   Op read_rm(int bits) { return chance(35) ? mem(bits / 8) : reg_op(read_reg(bits)); }
 
-  void encode(ZydisMnemonic m, std::initializer_list<Op> ops, ZyanU64 prefixes = 0) {
+  static std::vector<uint8_t> encode_bytes(ZydisMnemonic m, std::initializer_list<Op> ops,
+                                           ZyanU64 prefixes = 0) {
     ZydisEncoderRequest req;
     std::memset(&req, 0, sizeof req);
     req.machine_mode = ZYDIS_MACHINE_MODE_LEGACY_32;
@@ -188,7 +191,10 @@ class Generator {
     ZyanStatus status = ZydisEncoderEncodeInstruction(&req, buf, &len);
     BT_ASSERT(ZYAN_SUCCESS(status), "random_gen: Zydis cannot encode %s with %zu operands (%#x)",
               ZydisMnemonicGetString(m), ops.size(), static_cast<unsigned>(status));
-    raw({buf, len});
+    return {buf, buf + len};
+  }
+  void encode(ZydisMnemonic m, std::initializer_list<Op> ops, ZyanU64 prefixes = 0) {
+    raw(encode_bytes(m, ops, prefixes));
   }
   void raw(std::span<const uint8_t> bytes) {
     auto& out = steps_.back().bytes;
@@ -559,6 +565,51 @@ class Generator {
       encode(ZYDIS_MNEMONIC_BSWAP, {reg_op(pick(kWrite32))});
     else
       raw({0xD7});  // XLAT: [ebx + al] stays within the first 256 data bytes
+  }
+
+  // Undefined flags may legitimately differ between correct implementations, so a sequence
+  // must never read one: where a step would (ADC after MUL, Jcc after AAD...), a CMP that
+  // defines all six arithmetic flags goes in just before the reading instruction. Forward
+  // dataflow over the steps: a step's incoming undefined flags are the union over its
+  // fall-through and branch predecessors, all of which come earlier.
+  void define_flags_before_reads() {
+    std::vector<uint32_t> undefined_in(steps_.size() + 1, 0);
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      RandomStep& s = steps_[i];
+      uint32_t undefined = undefined_in[i];
+      if (s.kind == RandomStep::kPlain) {
+        for (size_t pos = 0; pos < s.bytes.size();) {
+          auto e = flag_effect(std::span(s.bytes).subspan(pos));
+          BT_ASSERT(e, "random_gen: Zydis cannot decode its own step");
+          if (e->tested & undefined) {
+            std::vector<uint8_t> cmp = flag_definer();
+            s.bytes.insert(s.bytes.begin() + static_cast<std::ptrdiff_t>(pos), cmp.begin(),
+                           cmp.end());
+            undefined = 0;
+            continue;  // decode the CMP, then the reader again
+          }
+          undefined = e->after(undefined);
+          pos += e->length;
+        }
+        undefined_in[i + 1] |= undefined;
+        continue;
+      }
+      uint8_t opcode = s.kind == RandomStep::kJcc   ? static_cast<uint8_t>(0x70 | s.cc)
+                       : s.kind == RandomStep::kJmp ? uint8_t{0xEB}
+                                                    : s.bytes[0];
+      const uint8_t branch[2] = {opcode, 0};
+      auto e = flag_effect(branch);
+      BT_ASSERT(e, "random_gen: Zydis cannot decode a branch");
+      if (e->tested & undefined) {
+        s.prefix = flag_definer();
+        undefined = 0;
+      }
+      undefined_in[s.target] |= undefined;
+      if (s.kind != RandomStep::kJmp) undefined_in[i + 1] |= undefined;
+    }
+  }
+  std::vector<uint8_t> flag_definer() {
+    return encode_bytes(ZYDIS_MNEMONIC_CMP, {reg_op(read_reg(32)), imm_op(sext(value(), 32))});
   }
 
   std::mt19937_64& rng_;

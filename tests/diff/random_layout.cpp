@@ -10,11 +10,11 @@ size_t encoded_size(const RandomStep& s) {
     case RandomStep::kPlain:
       return s.bytes.size();
     case RandomStep::kRel8Only:
-      return 2;
+      return s.prefix.size() + 2;
     case RandomStep::kJmp:
-      return s.is_long ? 5 : 2;
+      return s.prefix.size() + (s.is_long ? 5 : 2);
     case RandomStep::kJcc:
-      return s.is_long ? 6 : 2;
+      return s.prefix.size() + (s.is_long ? 6 : 2);
   }
   return 0;
 }
@@ -47,6 +47,7 @@ std::vector<uint8_t> lay_out(std::vector<RandomStep>& steps) {
       continue;
     }
     auto rel = static_cast<uint32_t>(offset[s.target] - offset[i + 1]);
+    code.insert(code.end(), s.prefix.begin(), s.prefix.end());
     if (s.kind == RandomStep::kRel8Only)
       code.push_back(s.bytes[0]);
     else if (s.kind == RandomStep::kJmp)

@@ -11,10 +11,11 @@ namespace bt86::diff {
 // (steps.size() means the end of the sequence), encoded once every step's size is known.
 struct RandomStep {
   enum Kind { kPlain, kJcc, kJmp, kRel8Only } kind = kPlain;
-  std::vector<uint8_t> bytes;  // kPlain: the code; kRel8Only: the opcode (LOOPcc, JECXZ)
-  uint8_t cc = 0;              // kJcc: condition code
-  size_t target = 0;           // branches: index of the step jumped to
-  bool is_long = false;        // branch encoded with rel32 (set by lay_out)
+  std::vector<uint8_t> bytes;   // kPlain: the code; kRel8Only: the opcode (LOOPcc, JECXZ)
+  std::vector<uint8_t> prefix;  // branches: code run before the branch instruction
+  uint8_t cc = 0;               // kJcc: condition code
+  size_t target = 0;            // branches: index of the step jumped to
+  bool is_long = false;         // branch encoded with rel32 (set by lay_out)
 };
 
 // Concatenates the steps, widening Jcc/JMP to rel32 where rel8 does not reach; a LOOPcc/JECXZ

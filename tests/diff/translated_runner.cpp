@@ -1,7 +1,8 @@
 // run_translated: the differential harness's bt86 side. One in-process machine is reused;
 // each case gets a flushed translation cache, its code at kCodeAddr followed by HLT (which
 // stops a machine with IF=0), its data area, and its registers; the verifier checks every
-// block, and the first guest exception stops the run instead of being delivered.
+// block, and the first guest exception stops the run instead of being delivered. Memory
+// outside the code and data areas is absent, so stray accesses fault on both sides.
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -25,6 +26,13 @@ runtime::Machine& machine() {
       std::fprintf(stderr, "run_translated: %s\n", made.error().message.c_str());
       std::abort();
     }
+    // Only the case's code and data exist, as in the native test process: any other access
+    // faults (and is reported as the #PF the native side sees).
+    mmu::Window& w = (*made)->window();
+    uint32_t ram = uint32_t((*made)->ram().size());
+    w.make_absent(0, kCodeAddr);
+    w.make_absent(kCodeAddr + kCodeMax, kDataAddr - (kCodeAddr + kCodeMax));
+    w.make_absent(kDataAddr + kDataSize, ram - (kDataAddr + kDataSize));
     return std::move(*made);
   }();
   return *m;
