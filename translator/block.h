@@ -43,6 +43,7 @@ struct Block {
   uint8_t* code = nullptr;        // executable view
   uint32_t code_size = 0;
   uint32_t entry_off = 0;         // normal entry (after the indirect-entry check)
+  uint32_t body_end = 0;          // where the exit stubs begin
   uint32_t pages[2] = {~0u, ~0u}; // guest-physical pages its bytes come from
   bool valid = true;
   bool one_shot = false;          // run once and forget (after a code-page write)

@@ -135,6 +135,7 @@ void Emitter::indirect_jump_r15() {
 void Emitter::finish() {
   BT_ASSERT(!finished_, "finish twice");
   finished_ = true;
+  body_end_ = uint32_t(a_.offset());
   // Stubs: where each direct exit points until the dispatcher links it.
   for (PendingExit& e : exits_) {
     e.stub_off = uint32_t(a_.offset());

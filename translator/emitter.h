@@ -55,6 +55,7 @@ class Emitter {
   std::vector<SideEntry>& side() { return side_; }
   std::vector<PendingExit>& exits() { return exits_; }
   uint32_t entry_off() const { return entry_off_; }
+  uint32_t body_end() const { return body_end_; }
 
   // --- Building blocks shared by the family emitters. ---
   // Host register holding guest GPR `r` (ZydisRegister of any width -> same width on host).
@@ -106,6 +107,7 @@ class Emitter {
   std::string error_;
   uint32_t block_eip_ = 0;
   uint32_t entry_off_ = 0;
+  uint32_t body_end_ = 0;
   std::vector<SideEntry> side_;
   std::vector<PendingExit> exits_;
   asmjit::Label pending_label_;

@@ -155,6 +155,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   proto.insn_count = uint32_t(insns.size());
   proto.guest_size = pc - eip;
   proto.entry_off = e.entry_off();
+  proto.body_end = e.body_end();
   proto.pages[0] = eip / kPage;
   if (crosses_page || ((pc - 1) / kPage) != eip / kPage) proto.pages[1] = (pc - 1) / kPage;
   proto.side = std::move(e.side());

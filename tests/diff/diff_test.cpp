@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/result.h"
 #include "tests/diff/case_file.h"
 #include "tests/diff/flag_mask.h"
 #include "tests/diff/random_gen.h"
@@ -114,6 +115,24 @@ TEST_CASE("hand-written cases fault natively exactly when their name says so", "
     bool expect_fault = in.name.find("fault") != std::string::npos;
     if (s.fault_vector.has_value() != expect_fault)
       FAIL_CHECK(describe_input(in) + format_snapshot(s));
+  }
+}
+
+TEST_CASE("hand-written cases never read a flag left undefined (straight-line check)", "[diff]") {
+  // Two correct CPUs may differ in undefined flags, so reading one (ADC after MUL, LAHF after
+  // AAD) would make a case's result implementation-specific.
+  for (const CaseInput& in : hand_cases()) {
+    if (auto eip = first_undefined_flag_read(in.code))
+      FAIL_CHECK(describe_input(in) + strfmt("reads an undefined flag at %08x\n", *eip));
+  }
+}
+
+TEST_CASE("random sequences never read a flag left undefined", "[diff]") {
+  uint64_t seed = env_u64("BT86_DIFF_SEED", kDefaultSeed);
+  for (uint64_t i = 0; i < 20000; ++i) {
+    CaseInput in = random_case(seed, i);
+    if (auto eip = first_undefined_flag_read(in.code))
+      FAIL(describe_input(in) + strfmt("reads an undefined flag at %08x\n", *eip));
   }
 }
 

@@ -25,7 +25,7 @@ CASE "lahf_after_arithmetic"
         add eax, 1
         lahf
         mov ecx, eax
-        xor eax, eax
+        sub eax, eax                      ; (XOR would leave AF undefined for LAHF to read)
         lahf
 ENDCASE
 
