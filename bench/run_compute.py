@@ -104,8 +104,10 @@ def main():
     checksums = {}  # kernel -> {checksum: [(runner, run index)]}
     kernels = []   # in output order
     try:
-        for name, cmd, status in runners:
-            for i in range(args.runs):
+        # Round-robin: run i of every runner before run i+1 of any, so that a change in
+        # the shared machine's load falls on all runners alike.
+        for i in range(args.runs):
+            for name, cmd, status in runners:
                 wall, results = run_once(name, cmd, status, args.timeout)
                 walls.setdefault(name, []).append(wall)
                 for kernel, (cyc, sum_) in results.items():
