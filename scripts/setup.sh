@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs what bt86 needs from Debian's packages (only what is missing) and builds it.
 #   scripts/setup.sh run    packages to build and run bt86
-#   scripts/setup.sh test   also the test references: QEMU, 32-bit gcc
+#   scripts/setup.sh test   also the reference for whole-system tests: QEMU
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 profile=${1:-run}
-packages=(cmake ninja-build g++ pkg-config nasm binutils python3
+# gcc-multilib: the guests and the native half of the benchmark are 32-bit C.
+packages=(cmake ninja-build g++ gcc-multilib pkg-config nasm binutils python3
           libzydis-dev libcapstone-dev libasmjit-dev libboost-container-dev catch2)
 if [ "$profile" = test ]; then
-  packages+=(qemu-system-x86 gcc-multilib)
+  packages+=(qemu-system-x86)
 fi
 
 missing=()

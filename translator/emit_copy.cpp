@@ -62,6 +62,9 @@ void Emitter::emit_copy(const Insn& in, Kind kind) {
   }
 
   if (mem_index < 0) {
+    // A redundant 0x67 on an instruction without memory operands means nothing; Zydis would
+    // still ask for 16-bit addressing, which 64-bit mode cannot encode.
+    req.address_size_hint = ZYDIS_ADDRESS_SIZE_HINT_NONE;
     if (!encode(req, false)) fail("cannot re-encode " + format_insn(in));
     return;
   }

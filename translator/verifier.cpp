@@ -61,6 +61,25 @@ struct State {
   bool esi_clean = false, edi_clean = false;  // upper halves just zeroed
 };
 
+// Zydis files MOV to a segment, control or debug register as a data move: catch it by the
+// register it writes. A block must never reload GS (the window) or touch the others.
+bool writes_system_register(const ZydisDecodedInstruction& z, const ZydisDecodedOperand* ops) {
+  for (int i = 0; i < z.operand_count; ++i) {
+    const ZydisDecodedOperand& o = ops[i];
+    if (o.type != ZYDIS_OPERAND_TYPE_REGISTER || !(o.actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+      continue;
+    switch (ZydisRegisterGetClass(o.reg.value)) {
+      case ZYDIS_REGCLASS_SEGMENT:
+      case ZYDIS_REGCLASS_CONTROL:
+      case ZYDIS_REGCLASS_DEBUG:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 bool writes(const ZydisDecodedInstruction& z, const ZydisDecodedOperand* ops, ZydisRegister r64) {
   for (int i = 0; i < z.operand_count; ++i) {
     const ZydisDecodedOperand& o = ops[i];
@@ -89,6 +108,7 @@ bool verify_block(const uint8_t* code, size_t size, uint64_t address, const Glue
       return false;
     };
     if (forbidden(z)) return reject("instruction not allowed in translated code");
+    if (writes_system_register(z, ops)) return reject("writes a segment, control or debug register");
 
     // Branches: relative ones stay in the block or reach the glue; the only indirect one
     // is the inline-table jump [r13 + r14*8 + ibl].
