@@ -102,9 +102,10 @@ void Emitter::emit_branch(const Insn& in, Kind kind) {
       if (load_target(*this, in)) indirect_jump_r15();
       return;
     case Kind::Jcc: {
+      // The taken side is a side exit; the block goes on along the fall-through path
+      // (translate.cpp), so a loop with early exits stays one block.
       uint8_t cc = in.z.opcode & 0x0F;  // 7x rel8 and 0F 8x rel32 share the condition nibble
       direct_exit_jcc(x86::CondCode(cc), relative_target(in));
-      direct_exit(in.next_eip());
       return;
     }
     case Kind::Call:

@@ -15,7 +15,11 @@ constexpr uint32_t kPage = 4096;
 constexpr ZydisAccessedFlagsMask kArith = ZYDIS_CPUFLAG_CF | ZYDIS_CPUFLAG_PF | ZYDIS_CPUFLAG_AF |
                                  ZYDIS_CPUFLAG_ZF | ZYDIS_CPUFLAG_SF | ZYDIS_CPUFLAG_OF;
 
-bool ends_block(Treatment t) {
+// A block ends at an unconditional control transfer, a monitor exit or #UD. A conditional
+// branch does not end it: its taken side is a side exit and scanning goes on.
+bool ends_block(Kind k) {
+  Treatment t = info(k).treatment;
+  if (k == Kind::Jcc) return false;
   return t == Treatment::Branch || t == Treatment::Monitor || t == Treatment::Undef;
 }
 
@@ -45,6 +49,9 @@ bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>
     if (t == Treatment::Monitor || t == Treatment::Undef) return true;
     const ZydisAccessedFlags* f = in.z.cpu_flags;
     if (f && (f->tested & kArith & ~written)) return true;
+    // A side exit (Jcc) carries the flags out of the block: whatever is not yet written
+    // there is live.
+    if (kinds[i] == Kind::Jcc) return true;
     // "Undefined" flags are often left unchanged by the hardware (BT* on AMD): not written.
     if (f && !count_may_be_zero(in)) written |= (f->modified | f->set_0 | f->set_1) & ~f->undefined;
     if ((written & kArith) == kArith) return false;
@@ -99,7 +106,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     pc = in.next_eip();
     if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
     bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;
-    if (ends_block(info(k).treatment) || to_monitor || crosses_page) break;
+    if (ends_block(k) || to_monitor || crosses_page) break;
   }
 
   if (opt_.trace_in_asm) {
@@ -125,7 +132,10 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
         e.emit_string(in, k);
         if (in.z.address_width != 32) ended = true;  // the monitor performs it
         break;
-      case Treatment::Branch: e.emit_branch(in, k); ended = true; break;
+      case Treatment::Branch:
+        e.emit_branch(in, k);
+        ended = ends_block(k);
+        break;
       case Treatment::Monitor:
       case Treatment::Undef: e.emit_monitor_exit(in); ended = true; break;
     }
