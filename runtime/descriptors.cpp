@@ -18,16 +18,26 @@ Descriptor decode_descriptor(uint64_t raw) {
   d.present = hi & (1u << 15);
   d.db = hi & (1u << 22);
   d.attrib = uint16_t(((hi >> 8) & 0xFF) | ((hi >> 12) & 0xF00));
+  d.raw_hi = hi;
   return d;
 }
 
-std::optional<Descriptor> read_gdt_descriptor(Machine& m, uint16_t selector) {
-  if (selector & 4) return std::nullopt;  // LDT: not modeled yet
+uint32_t descriptor_address(const Machine& m, uint16_t selector) {
+  const VcpuState& v = const_cast<Machine&>(m).vcpu();
+  uint32_t table = (selector & 4) ? v.ldtr.base : v.gdtr.base;
+  return table + (selector & ~7u);
+}
+
+std::optional<Descriptor> read_descriptor(Machine& m, uint16_t selector) {
   const VcpuState& v = m.vcpu();
-  uint32_t index = selector & ~7u;
-  if (index + 7 > v.gdtr.limit) return std::nullopt;
+  uint32_t limit = v.gdtr.limit;
+  if (selector & 4) {
+    if ((v.ldtr.selector & ~3u) == 0) return std::nullopt;  // no LDT loaded
+    limit = v.ldtr.limit;
+  }
+  if ((selector & ~7u) + 7 > limit) return std::nullopt;
   uint64_t raw = 0;
-  if (!m.mem().read(v.gdtr.base + index, 8, &raw)) return std::nullopt;
+  if (!m.mem().read(descriptor_address(m, selector), 8, &raw)) return std::nullopt;
   return decode_descriptor(raw);
 }
 

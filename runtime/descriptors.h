@@ -19,13 +19,16 @@ struct Descriptor {
   bool present = false;
   bool db = false;        // default operand size 32
   uint16_t attrib = 0;    // bytes 5-6 as stored in Segment::attrib
+  uint32_t raw_hi = 0;    // the descriptor's high doubleword (LAR reads its access rights)
   bool is_code() const { return !system && (type & 8); }
 };
 
 Descriptor decode_descriptor(uint64_t raw);
-// The GDT entry for `selector` (LDT selectors: nullopt in this slice), or nullopt when the
-// selector is outside the table limit or memory.
-std::optional<Descriptor> read_gdt_descriptor(Machine& m, uint16_t selector);
+// The GDT or LDT entry (by the selector's TI bit) for `selector`, or nullopt when the
+// selector is outside the table's limit (or the LDTR is null) or outside memory.
+std::optional<Descriptor> read_descriptor(Machine& m, uint16_t selector);
+// Guest-linear address of the descriptor for `selector` (valid after read_descriptor).
+uint32_t descriptor_address(const Machine& m, uint16_t selector);
 
 struct Gate {
   uint16_t selector = 0;

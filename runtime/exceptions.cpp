@@ -40,7 +40,7 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   if (software && gate.dpl < v.cpl) return Nested{13, idt_error};
   if (!gate.present) return Nested{11, idt_error};
 
-  auto cs = read_gdt_descriptor(m, gate.selector);
+  auto cs = read_descriptor(m, gate.selector);
   if (!cs || !cs->is_code() || (gate.selector & ~3u) == 0) return Nested{13, gate.selector & ~3u};
   if (!cs->present) return Nested{11, gate.selector & ~3u};
   if (cs->dpl != v.cpl) {

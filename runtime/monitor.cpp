@@ -158,6 +158,10 @@ void perform_monitor_call(Machine& m) {
     case Kind::LoadFarPtr: case Kind::Arpl:
       next = perform_segment(m, in, k);
       break;
+    case Kind::Lldt: case Kind::Ltr: case Kind::Sldt: case Kind::Str: case Kind::Lar:
+    case Kind::Lsl: case Kind::Verr: case Kind::Verw:
+      next = perform_descriptor(m, in, k);
+      break;
     case Kind::Movs: case Kind::Stos: case Kind::Lods: case Kind::Cmps: case Kind::Scas:
       next = perform_string(m, in, k);
       break;

@@ -36,5 +36,6 @@ bool perform_system(Machine& m, const translator::Insn& in, translator::Kind k);
 bool perform_control(Machine& m, const translator::Insn& in, translator::Kind k);
 bool perform_segment(Machine& m, const translator::Insn& in, translator::Kind k);
 bool perform_string(Machine& m, const translator::Insn& in, translator::Kind k);
+bool perform_descriptor(Machine& m, const translator::Insn& in, translator::Kind k);
 
 }  // namespace bt86::runtime

@@ -26,7 +26,7 @@ bool load_code_segment(Machine& m, const Insn& in, uint16_t selector) {
     m.raise(13, true, 0);
     return false;
   }
-  auto d = read_gdt_descriptor(m, selector);
+  auto d = read_descriptor(m, selector);
   if (!d || !d->is_code()) {
     m.raise(13, true, selector & ~3u);
     return false;

@@ -40,7 +40,7 @@ bool load_data_segment(Machine& m, const Insn& in, int seg, uint16_t selector) {
     v.seg[seg] = Segment{selector, 0, 0, 0};  // null: any use faults (not enforced yet)
     return true;
   }
-  auto d = read_gdt_descriptor(m, selector);
+  auto d = read_descriptor(m, selector);
   if (!d || d->system) {
     m.raise(13, true, err);
     return false;

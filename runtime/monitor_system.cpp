@@ -85,6 +85,40 @@ bool mov_cr(Machine& m, const Insn& in) {
   return true;
 }
 
+// MOV to/from DR0-DR7. DR4/DR5 alias DR6/DR7 unless CR4.DE (then #UD). DR6 and DR7 keep
+// their reserved bits (DR6: 0xFFFF0FF0 set; DR7: bit 10 set). Breakpoints are not modeled:
+// enabling one stops the VM rather than silently never firing.
+bool mov_dr(Machine& m, const Insn& in) {
+  VcpuState& v = m.vcpu();
+  const bool to_dr = ZydisRegisterGetClass(in.ops[0].reg.value) == ZYDIS_REGCLASS_DEBUG;
+  ZydisRegister dr = to_dr ? in.ops[0].reg.value : in.ops[1].reg.value;
+  ZydisRegister gpr = to_dr ? in.ops[1].reg.value : in.ops[0].reg.value;
+  int n = int(dr - ZYDIS_REGISTER_DR0);
+  if (n == 4 || n == 5) {
+    if (v.cr4 & (1u << 3)) {
+      m.raise(6);
+      return false;
+    }
+    n += 2;
+  }
+  if (n < 0 || n > 7) {
+    m.raise(6);
+    return false;
+  }
+  if (!to_dr) {
+    write_reg(m, gpr, v.dr[n]);
+    return true;
+  }
+  uint32_t value = read_reg(m, gpr);
+  if (n == 6) value = (value & 0x0000E00F) | 0xFFFF0FF0;
+  if (n == 7) {
+    value = (value & 0xFFFF23FF) | 0x400;
+    if (value & 0xFF) return unsupported(m, in, "hardware breakpoints (DR7 enable bits) are not modeled yet");
+  }
+  v.dr[n] = value;
+  return true;
+}
+
 bool msr(Machine& m, const Insn& in, bool write) {
   VcpuState& v = m.vcpu();
   uint32_t index = v.gpr[1];
@@ -176,6 +210,7 @@ bool perform_system(Machine& m, const Insn& in, Kind k) {
     case Kind::Sgdt: return store_table_register(m, in, v.gdtr);
     case Kind::Sidt: return store_table_register(m, in, v.idtr);
     case Kind::MovCr: return mov_cr(m, in);
+    case Kind::MovDr: return mov_dr(m, in);
     case Kind::Smsw:
       // To a register SMSW gives all of CR0 (32-bit operand size); to memory, 16 bits.
       return write_operand(m, in, 0, in.ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY

@@ -71,6 +71,8 @@ struct alignas(64) VcpuState {
   uint32_t cr2 = 0, cr3 = 0, cr4 = 0;
   Segment seg[6];
   DescriptorTable gdtr, idtr;
+  Segment ldtr, tr;          // LDTR and TR with their hidden base and limit
+  uint32_t dr[8] = {0, 0, 0, 0, 0, 0, 0xFFFF0FF0, 0x00000400};  // DR4/DR5 alias DR6/DR7
   uint8_t cpl = 0;
   int64_t tsc_offset = 0;           // guest TSC = host TSC + offset (WRMSR 0x10)
   uint32_t sysenter_cs = 0, sysenter_esp = 0, sysenter_eip = 0;
