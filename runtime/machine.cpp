@@ -129,9 +129,14 @@ void Machine::raise(int vector, bool has_error, uint32_t error) {
 }
 
 translator::Block* Machine::block_for(uint32_t eip, bool one_shot) {
-  translator::ModeKey mode{one_shot ? translator::kModeOneShot : 0u};
-  if (!one_shot)
+  translator::ModeKey mode = this->mode(one_shot);
+  if (!one_shot) {
+    if (!(mode == last_mode_)) {
+      tc_->reset_ibl();  // its entries belong to the previous mode's blocks
+      last_mode_ = mode;
+    }
     if (translator::Block* b = tc_->lookup(eip, mode)) return b;
+  }
   // Keep room for the largest block; the flush policy for now is flush-all.
   if (tc_->free_bytes() < 256 * 1024) tc_->flush();
   uint64_t t0 = __rdtsc();
@@ -164,6 +169,15 @@ void Machine::handle_fault() {
       return;
     case kFaultException:
       stats_.sig_guest_exception++;
+      // x87 errors are #MF only with CR0.NE; the legacy FERR#/IRQ13 path is not modeled.
+      if (v.fault_vector == 16 && !(v.cr0 & (1u << 5))) {
+        stop(StopKind::kGuestError, kStatusGuestError,
+             strfmt("x87 error at EIP 0x%08x with CR0.NE=0: reporting through IRQ13 is not "
+                    "supported yet", v.eip));
+        return;
+      }
+      // SIMD floating-point errors are #XM with CR4.OSXMMEXCPT, #UD without.
+      if (v.fault_vector == 19 && !(v.cr4 & (1u << 10))) return raise(6);
       raise(int(v.fault_vector), v.fault_vector == 13, v.fault_error);
       return;
     default:
@@ -201,6 +215,7 @@ StopInfo Machine::run() {
       case ExitReason::kIndirect:
         stats_.exits_indirect++;
         v.eip = v.next_eip;
+        if (translator::Block* t = tc_->lookup(v.eip, mode())) tc_->publish_ibl(t);
         break;
       case ExitReason::kMonitor: {
         stats_.exits_monitor++;

@@ -87,6 +87,10 @@ class Machine : public devices::MachineControl {
   }
 
   StopInfo run();
+  // The translation mode for the current control registers.
+  translator::ModeKey mode(bool one_shot = false) const {
+    return translator::make_mode(vcpu_->cr0, vcpu_->cr4, one_shot);
+  }
 
   // MachineControl: a device asks the VM to stop.
   void request_stop(int status, std::string reason) override;
@@ -117,6 +121,7 @@ class Machine : public devices::MachineControl {
   Stats stats_;
   StopInfo stop_;
   bool next_one_shot_ = false;
+  translator::ModeKey last_mode_{~0u};
 };
 
 }  // namespace bt86::runtime

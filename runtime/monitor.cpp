@@ -139,6 +139,13 @@ void perform_monitor_call(Machine& m) {
   m.stats().monitor[size_t(k)]++;
 
   bool next = false;
+  // An x87/MMX/SSE instruction the translator sent here because CR0/CR4 make it fault.
+  if (translator::info(k).treatment == translator::Treatment::Copy) {
+    int vector = translator::fpu_exception(in, m.mode());
+    BT_ASSERT(vector >= 0, "copied instruction at 0x%08x reached the monitor", v.eip);
+    m.raise(vector);
+    return;
+  }
   switch (k) {
     case Kind::Undef:
       m.raise(6);

@@ -25,7 +25,8 @@ struct VcpuSnapshot {
   uint32_t eflags = 0x2;
   uint16_t sel[6] = {};  // selectors, SegReg order (es cs ss ds fs gs)
   DescriptorTable gdtr, idtr;
-  uint32_t cr0 = 0;
+  uint16_t ldtr = 0, tr = 0;  // selectors
+  uint32_t cr0 = 0x11, cr4 = 0;
   uint8_t cpl = 0;
 
   VcpuSnapshot() = default;

@@ -1,6 +1,8 @@
 // Classification: mnemonic (and, for MOV/PUSH/POP, operand class) to instruction-table row.
 #include "translator/classify.h"
 
+#include "translator/translate.h"
+
 namespace bt86::translator {
 
 namespace {
@@ -192,6 +194,44 @@ Kind classify(const Insn& insn) {
   if (!isa_set_modeled(z.meta.isa_set)) return Kind::Undef;
   if (never_copied(z.meta.category)) return Kind::Unsupported;
   return Kind::Copy;
+}
+
+}  // namespace bt86::translator
+
+namespace bt86::translator {
+
+int fpu_exception(const Insn& insn, ModeKey mode) {
+  const bool mp = mode.bits & kModeCr0Mp, em = mode.bits & kModeCr0Em,
+             ts = mode.bits & kModeCr0Ts, no_sse = mode.bits & kModeNoSse;
+  switch (insn.z.mnemonic) {
+    // No x87/SSE state involved: fences, hints, cache control, GPR-only stores.
+    case ZYDIS_MNEMONIC_SFENCE: case ZYDIS_MNEMONIC_LFENCE: case ZYDIS_MNEMONIC_MFENCE:
+    case ZYDIS_MNEMONIC_PAUSE: case ZYDIS_MNEMONIC_CLFLUSH: case ZYDIS_MNEMONIC_MOVNTI:
+    case ZYDIS_MNEMONIC_PREFETCHNTA: case ZYDIS_MNEMONIC_PREFETCHT0:
+    case ZYDIS_MNEMONIC_PREFETCHT1: case ZYDIS_MNEMONIC_PREFETCHT2:
+      return -1;
+    case ZYDIS_MNEMONIC_FWAIT:
+      return (ts && mp) ? 7 : -1;
+    default:
+      break;
+  }
+  switch (insn.z.meta.isa_set) {
+    case ZYDIS_ISA_SET_X87:
+    case ZYDIS_ISA_SET_FCMOV:
+    case ZYDIS_ISA_SET_SSE3X87:  // FISTTP: an x87 instruction
+    case ZYDIS_ISA_SET_FXSAVE:   // FXSAVE/FXRSTOR: #NM for EM or TS
+      return (em || ts) ? 7 : -1;
+    case ZYDIS_ISA_SET_PENTIUMMMX:
+    case ZYDIS_ISA_SET_SSE2MMX:  // MMX-register forms: MMX rules
+      return em ? 6 : ts ? 7 : -1;
+    case ZYDIS_ISA_SET_SSE:
+    case ZYDIS_ISA_SET_SSE2:
+    case ZYDIS_ISA_SET_SSE3:
+    case ZYDIS_ISA_SET_SSEMXCSR:
+      return (em || no_sse) ? 6 : ts ? 7 : -1;
+    default:
+      return -1;
+  }
 }
 
 }  // namespace bt86::translator

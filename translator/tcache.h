@@ -57,6 +57,12 @@ class TCache {
   void flush();
 
   // Called when a page gains its first block (protect) or loses its last one (unprotect).
+  // The inline table's entries point at blocks of one mode: reset it when the mode changes.
+  void reset_ibl();
+  void publish_ibl(Block* b) {
+    vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)] = uint64_t(b->indirect_entry());
+  }
+
   void set_page_protector(std::function<void(uint32_t page, bool protect)> f) {
     protect_ = std::move(f);
   }
@@ -73,7 +79,6 @@ class TCache {
   void patch_rel32(uint32_t rel32_off, const uint8_t* target);
   void unlink_slot(uint32_t slot);
   void invalidate(Block* b);
-  void reset_ibl();
 
   runtime::VcpuState* vcpu_;
   void* jit_ = nullptr;  // asmjit::JitAllocator

@@ -101,6 +101,9 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
       break;
     }
     Kind k = classify(in);
+    // An x87/MMX/SSE instruction that faults under this mode's CR0/CR4 (#NM, #UD): the
+    // monitor raises it.
+    if (info(k).treatment == Treatment::Copy && fpu_exception(in, mode) >= 0) k = Kind::Undef;
     insns.push_back(in);
     kinds.push_back(k);
     pc = in.next_eip();

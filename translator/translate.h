@@ -12,8 +12,20 @@
 
 namespace bt86::translator {
 
-// ModeKey bits.
+// ModeKey bits: everything a translation depends on besides the guest bytes.
 inline constexpr uint32_t kModeOneShot = 1u << 0;  // a single instruction, run once
+inline constexpr uint32_t kModeCr0Mp = 1u << 1;    // CR0.MP: WAIT honours TS
+inline constexpr uint32_t kModeCr0Em = 1u << 2;    // CR0.EM: x87 #NM, MMX/SSE #UD
+inline constexpr uint32_t kModeCr0Ts = 1u << 3;    // CR0.TS: x87/MMX/SSE #NM
+inline constexpr uint32_t kModeNoSse = 1u << 4;    // CR4.OSFXSR clear: SSE #UD
+
+// The mode key for the vCPU's current control registers.
+inline ModeKey make_mode(uint32_t cr0, uint32_t cr4, bool one_shot) {
+  uint32_t bits = (cr0 & 0xE);  // MP EM TS sit at the same bit positions in CR0
+  if (!(cr4 & (1u << 9))) bits |= kModeNoSse;
+  if (one_shot) bits |= kModeOneShot;
+  return ModeKey{bits};
+}
 
 struct TranslateOptions {
   uint32_t max_insns = 64;

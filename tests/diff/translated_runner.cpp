@@ -50,6 +50,10 @@ Snapshot run_translated(const CaseInput& in) {
   m.reset_protected_mode(kCodeAddr);
   m.reset_extended_state();
   runtime::VcpuState& v = m.vcpu();
+  // The control bits a Linux user process runs with: CR0.MP and NE, CR4.OSFXSR and
+  // OSXMMEXCPT (SSE enabled, SIMD errors as #XM).
+  v.cr0 |= (1u << 1) | (1u << 5);
+  v.cr4 |= (1u << 9) | (1u << 10);
   std::memcpy(v.gpr, in.gpr, sizeof v.gpr);
   v.eflags = (in.eflags & runtime::kHostFlags) | 0x2;
 

@@ -1,0 +1,925 @@
+// --sensitive-report: counts, first EIPs, what bt86 gave and what naive ring-3 execution
+// gives, measured with native probes under a temporary fault handler.
+#include "runtime/sensitive_report.h"
+
+#include <cpuid.h>
+#include <signal.h>
+#include <x86intrin.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csetjmp>
+#include <cstdio>
+#include <cstring>
+
+namespace bt86::runtime {
+
+using translator::InsnClass;
+using translator::Kind;
+
+VcpuSnapshot::VcpuSnapshot(const VcpuState& v)
+    : eip(v.eip),
+      eflags(v.eflags),
+      gdtr(v.gdtr),
+      idtr(v.idtr),
+      ldtr(v.ldtr.selector),
+      tr(v.tr.selector),
+      cr0(v.cr0),
+      cr4(v.cr4),
+      cpl(v.cpl) {
+  std::copy(std::begin(v.gpr), std::end(v.gpr), gpr);
+  for (int i = 0; i < 6; ++i) sel[i] = v.seg[i].selector;
+}
+
+// ===== Native probes =====
+//
+// Each probe is a few instructions of inline asm run under a SIGSEGV/SIGBUS/SIGILL handler
+// that siglongjmps back. Nothing with a destructor lives between sigsetjmp and the probe, and
+// the previous handlers (bt86's fault handlers) are back in place before the probe returns.
+// Probes that push use the stack below the red zone.
+
+namespace {
+
+sigjmp_buf g_probe_jmp;
+volatile sig_atomic_t g_probe_signal = 0;
+
+void on_probe_fault(int sig, siginfo_t*, void*) {
+  g_probe_signal = sig;
+  siglongjmp(g_probe_jmp, 1);
+}
+
+// Runs fn(); returns 0, or the signal it raised.
+template <typename F>
+int guarded(F fn) {
+  static constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGILL};
+  struct sigaction sa {};
+  struct sigaction old[3];
+  sa.sa_sigaction = on_probe_fault;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&sa.sa_mask);
+  for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &sa, &old[i]);
+  g_probe_signal = 0;
+  if (sigsetjmp(g_probe_jmp, 1) == 0) fn();
+  int sig = g_probe_signal;
+  for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &old[i], nullptr);
+  return sig;
+}
+
+NativeResult probe_table(bool idt) {
+  NativeResult r;
+  uint8_t buf[10] = {};
+  r.signal = guarded([&] {
+    if (idt) asm volatile("sidt %0" : "=m"(buf));
+    else asm volatile("sgdt %0" : "=m"(buf));
+  });
+  std::memcpy(&r.limit, buf, 2);
+  std::memcpy(&r.value, buf + 2, 8);
+  return r;
+}
+
+uint64_t native_rflags() {
+  uint64_t f;
+  asm volatile("pushfq; popq %0" : "=r"(f));
+  return f;
+}
+
+// POPF with the guest's IF and IOPL (all other bits kept: TF or AC would hurt the probe).
+uint64_t probe_popf(uint32_t guest_value) {
+  uint64_t cur = native_rflags();
+  uint64_t want = (cur & ~uint64_t(kFlagIF | kFlagIOPL)) | (guest_value & (kFlagIF | kFlagIOPL));
+  uint64_t got;
+  asm volatile(
+      "sub $128, %%rsp\n\t"
+      "pushfq\n\t"
+      "pushq %[want]\n\t"
+      "popfq\n\t"
+      "pushfq\n\t"
+      "popq %[got]\n\t"
+      "popfq\n\t"
+      "add $128, %%rsp"
+      : [got] "=&r"(got)
+      : [want] "r"(want)
+      : "cc", "memory");
+  return got;
+}
+
+// IRET to the same ring (IRETQ here) with the guest's IF and IOPL; returns RFLAGS after it.
+NativeResult probe_iret(uint32_t guest_value) {
+  uint64_t cur = native_rflags();
+  uint64_t want = (cur & ~uint64_t(kFlagIF | kFlagIOPL)) | (guest_value & (kFlagIF | kFlagIOPL));
+  NativeResult r;
+  r.signal = guarded([&] {
+    uint64_t got;
+    asm volatile(
+        "sub $128, %%rsp\n\t"
+        "pushfq\n\t"
+        "movq %%rsp, %%r11\n\t"
+        "xorl %%eax, %%eax\n\t"
+        "movw %%ss, %%ax\n\t"
+        "pushq %%rax\n\t"
+        "pushq %%r11\n\t"
+        "pushq %[want]\n\t"
+        "movw %%cs, %%ax\n\t"
+        "pushq %%rax\n\t"
+        "leaq 1f(%%rip), %%rax\n\t"
+        "pushq %%rax\n\t"
+        "iretq\n"
+        "1:\n\t"
+        "pushfq\n\t"
+        "popq %[got]\n\t"
+        "popfq\n\t"
+        "add $128, %%rsp"
+        : [got] "=&r"(got)
+        : [want] "r"(want)
+        : "rax", "r11", "cc", "memory");
+    r.value = got;
+  });
+  return r;
+}
+
+struct SelectorProbe {
+  bool lar_ok = false, lsl_ok = false, verr = false, verw = false;
+  uint32_t access = 0, limit = 0;
+  int load_signal = 0;  // loading it into ES: 0 or the signal
+};
+
+SelectorProbe probe_selector(uint16_t sel) {
+  SelectorProbe p;
+  uint32_t in = sel, ar = 0, lim = 0;
+  uint8_t z1, z2, z3, z4;
+  asm volatile("lar %2, %0; setz %1" : "=r"(ar), "=q"(z1) : "r"(in) : "cc");
+  asm volatile("lsl %2, %0; setz %1" : "=r"(lim), "=q"(z2) : "r"(in) : "cc");
+  asm volatile("verr %w1; setz %0" : "=q"(z3) : "r"(in) : "cc");
+  asm volatile("verw %w1; setz %0" : "=q"(z4) : "r"(in) : "cc");
+  p.lar_ok = z1, p.lsl_ok = z2, p.verr = z3, p.verw = z4;
+  p.access = p.lar_ok ? ar : 0;
+  p.limit = p.lsl_ok ? lim : 0;
+  // ES is ignored in 64-bit mode, so loading it is harmless; a faulting load changes nothing.
+  uint16_t saved;
+  asm volatile("movw %%es, %0" : "=r"(saved));
+  p.load_signal = guarded([&] { asm volatile("movw %w0, %%es" : : "r"(in)); });
+  asm volatile("movw %w0, %%es" : : "r"(saved));
+  return p;
+}
+
+HostFacts measure_host() {
+  HostFacts h;
+  unsigned a, b, c, d;
+  __cpuid(0, a, b, c, d);
+  h.max_leaf = a;
+  std::memcpy(h.vendor, &b, 4);
+  std::memcpy(h.vendor + 4, &d, 4);
+  std::memcpy(h.vendor + 8, &c, 4);
+  __cpuid(1, a, b, c, d);
+  h.signature = a;
+  if (h.max_leaf >= 7) {
+    __cpuid_count(7, 0, a, b, c, d);
+    h.umip = (c >> 2) & 1;
+  }
+  h.rflags = native_rflags();
+  asm volatile("movw %%es, %0" : "=r"(h.sel[kES]));
+  asm volatile("movw %%cs, %0" : "=r"(h.sel[kCS]));
+  asm volatile("movw %%ss, %0" : "=r"(h.sel[kSS]));
+  asm volatile("movw %%ds, %0" : "=r"(h.sel[kDS]));
+  asm volatile("movw %%fs, %0" : "=r"(h.sel[kFS]));
+  asm volatile("movw %%gs, %0" : "=r"(h.sel[kGS]));
+  h.sgdt = probe_table(false);
+  h.sidt = probe_table(true);
+  {
+    uint64_t reg = 0;
+    uint16_t mem = 0;
+    h.smsw_reg.signal = guarded([&] { asm volatile("smsw %0" : "=r"(reg)); });
+    h.smsw_reg.value = reg;
+    h.smsw_mem.signal = guarded([&] { asm volatile("smsw %0" : "=m"(mem)); });
+    h.smsw_mem.value = mem;
+  }
+  {
+    uint64_t ldt = 0, tr = 0;
+    h.sldt.signal = guarded([&] { asm volatile("sldt %0" : "=r"(ldt)); });
+    h.sldt.value = ldt & 0xFFFF;
+    h.str.signal = guarded([&] { asm volatile("str %0" : "=r"(tr)); });
+    h.str.value = tr & 0xFFFF;
+  }
+  // If CLI ever ran here (IOPL 3), STI undoes it at once.
+  h.cli.signal = guarded([] { asm volatile("cli; sti" ::: "memory"); });
+  {
+    uint32_t aux = 0;
+    h.rdtscp.signal = guarded([&] { (void)__rdtscp(&aux); });
+    h.rdtscp.value = aux;
+  }
+  return h;
+}
+
+}  // namespace
+
+const HostFacts& host_facts() {
+  static const HostFacts facts = measure_host();
+  return facts;
+}
+
+// ===== Reading what bt86 gave =====
+
+namespace {
+
+constexpr const char* kSegName[6] = {"ES", "CS", "SS", "DS", "FS", "GS"};
+constexpr const char* kGprName[8] = {"EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"};
+
+int seg_of(ZydisRegister r) {
+  switch (r) {
+    case ZYDIS_REGISTER_ES: return kES;
+    case ZYDIS_REGISTER_CS: return kCS;
+    case ZYDIS_REGISTER_SS: return kSS;
+    case ZYDIS_REGISTER_DS: return kDS;
+    case ZYDIS_REGISTER_FS: return kFS;
+    case ZYDIS_REGISTER_GS: return kGS;
+    default: return -1;
+  }
+}
+
+uint32_t reg_value(const VcpuSnapshot& s, ZydisRegister r) {
+  int id = ZydisRegisterGetId(r);
+  switch (ZydisRegisterGetClass(r)) {
+    case ZYDIS_REGCLASS_GPR32: return s.gpr[id];
+    case ZYDIS_REGCLASS_GPR16: return s.gpr[id] & 0xFFFF;
+    case ZYDIS_REGCLASS_GPR8: return id < 4 ? s.gpr[id] & 0xFF : (s.gpr[id - 4] >> 8) & 0xFF;
+    case ZYDIS_REGCLASS_SEGMENT: return s.sel[seg_of(r)];
+    default: return 0;
+  }
+}
+
+// Guest linear address of a memory operand from the pre-instruction registers (segment bases
+// are zero in this slice, as in runtime/monitor.cpp's effective_address).
+uint32_t operand_address(const VcpuSnapshot& s, const translator::Insn& in,
+                         const ZydisDecodedOperand& op) {
+  uint32_t a = op.mem.disp.has_displacement ? uint32_t(op.mem.disp.value) : 0;
+  if (op.mem.base != ZYDIS_REGISTER_NONE) a += reg_value(s, op.mem.base);
+  if (op.mem.index != ZYDIS_REGISTER_NONE) a += reg_value(s, op.mem.index) * op.mem.scale;
+  if (in.z.address_width == 16) a &= 0xFFFF;
+  return a;
+}
+
+// Operand i: a register from `regs`, a memory operand read now (addressed from `before`), an
+// immediate. false: outside guest RAM.
+bool operand_value(const translator::Insn& in, int i, const VcpuSnapshot& before,
+                   const VcpuSnapshot& regs, const GuestMemory& mem, uint32_t* out) {
+  const ZydisDecodedOperand& op = in.ops[i];
+  switch (op.type) {
+    case ZYDIS_OPERAND_TYPE_REGISTER: *out = reg_value(regs, op.reg.value); return true;
+    case ZYDIS_OPERAND_TYPE_IMMEDIATE: *out = uint32_t(op.imm.value.u); return true;
+    case ZYDIS_OPERAND_TYPE_MEMORY: {
+      uint64_t v = 0;
+      if (!mem.read(operand_address(before, in, op), std::min<unsigned>(op.size / 8, 4), &v))
+        return false;
+      *out = uint32_t(v);
+      return true;
+    }
+    default: return false;
+  }
+}
+
+std::string hex(uint32_t v, int digits = 8) { return strfmt("0x%0*x", digits, v); }
+
+std::string if_iopl(uint64_t flags) {
+  return strfmt("IF=%u IOPL=%u", unsigned(flags >> 9) & 1, unsigned(flags >> 12) & 3);
+}
+
+// What changed between two snapshots, for rows without a dedicated description.
+std::string changes(const VcpuSnapshot& b, const VcpuSnapshot& a) {
+  std::string out;
+  auto add = [&](const std::string& s) { out += (out.empty() ? "" : ", ") + s; };
+  for (int i = 0; i < 8; ++i)
+    if (b.gpr[i] != a.gpr[i]) add(strfmt("%s %s -> %s", kGprName[i], hex(b.gpr[i]).c_str(),
+                                         hex(a.gpr[i]).c_str()));
+  static constexpr struct { uint32_t mask; int shift; const char* name; } kFlags[] = {
+      {kFlagCF, 0, "CF"}, {kFlagZF, 6, "ZF"}, {kFlagSF, 7, "SF"}, {kFlagOF, 11, "OF"},
+      {kFlagTF, 8, "TF"}, {kFlagIF, 9, "IF"}, {kFlagDF, 10, "DF"}, {kFlagIOPL, 12, "IOPL"},
+      {kFlagNT, 14, "NT"}, {kFlagAC, 18, "AC"}, {kFlagID, 21, "ID"}};
+  for (const auto& f : kFlags)
+    if ((b.eflags ^ a.eflags) & f.mask)
+      add(strfmt("%s %u -> %u", f.name, (b.eflags & f.mask) >> f.shift,
+                 (a.eflags & f.mask) >> f.shift));
+  for (int i = 0; i < 6; ++i)
+    if (b.sel[i] != a.sel[i])
+      add(strfmt("%s %s -> %s", kSegName[i], hex(b.sel[i], 4).c_str(), hex(a.sel[i], 4).c_str()));
+  if (b.gdtr.base != a.gdtr.base || b.gdtr.limit != a.gdtr.limit)
+    add(strfmt("GDTR base %s limit %s", hex(a.gdtr.base).c_str(), hex(a.gdtr.limit, 4).c_str()));
+  if (b.idtr.base != a.idtr.base || b.idtr.limit != a.idtr.limit)
+    add(strfmt("IDTR base %s limit %s", hex(a.idtr.base).c_str(), hex(a.idtr.limit, 4).c_str()));
+  if (b.ldtr != a.ldtr) add(strfmt("LDTR %s -> %s", hex(b.ldtr, 4).c_str(), hex(a.ldtr, 4).c_str()));
+  if (b.tr != a.tr) add(strfmt("TR %s -> %s", hex(b.tr, 4).c_str(), hex(a.tr, 4).c_str()));
+  if (b.cr0 != a.cr0) add(strfmt("CR0 %s -> %s", hex(b.cr0).c_str(), hex(a.cr0).c_str()));
+  if (b.cr4 != a.cr4) add(strfmt("CR4 %s -> %s", hex(b.cr4).c_str(), hex(a.cr4).c_str()));
+  if (b.cpl != a.cpl) add(strfmt("CPL %u -> %u", b.cpl, a.cpl));
+  return out.empty() ? "no register changed" : out;
+}
+
+bool is_transfer(Kind k) {
+  switch (k) {
+    case Kind::CallFar: case Kind::JmpFar: case Kind::RetFar: case Kind::Int: case Kind::Int3:
+    case Kind::Into: case Kind::Iret: case Kind::Sysenter: case Kind::Sysexit: return true;
+    default: return false;
+  }
+}
+
+std::string cpuid_text(uint32_t leaf, uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+  if (leaf == 0) {
+    char v[13] = {};
+    std::memcpy(v, &b, 4);
+    std::memcpy(v + 4, &d, 4);
+    std::memcpy(v + 8, &c, 4);
+    return strfmt("\"%s\", max leaf %u", v, a);
+  }
+  if (leaf == 1)
+    return strfmt("signature %s (family %u model %u stepping %u), ECX %s EDX %s", hex(a).c_str(),
+                  ((a >> 8) & 0xF) + ((a >> 20) & 0xFF), ((a >> 4) & 0xF) | ((a >> 12) & 0xF0),
+                  a & 0xF, hex(c).c_str(), hex(d).c_str());
+  return strfmt("EAX %s EBX %s ECX %s EDX %s", hex(a).c_str(), hex(b).c_str(), hex(c).c_str(),
+                hex(d).c_str());
+}
+
+// The selector a far transfer or a segment load goes to; false when it cannot be read.
+bool target_selector(const translator::Insn& in, Kind k, const VcpuSnapshot& b,
+                     const GuestMemory& mem, uint16_t* sel) {
+  const unsigned n = in.z.operand_width / 8;
+  uint64_t v = 0;
+  switch (k) {
+    case Kind::MovToSeg: {
+      uint32_t s = 0;
+      if (!operand_value(in, 1, b, b, mem, &s)) return false;
+      *sel = uint16_t(s);
+      return true;
+    }
+    case Kind::PopSeg:
+      if (!mem.read(b.gpr[4], 2, &v)) return false;
+      break;
+    case Kind::RetFar:
+      if (!mem.read(b.gpr[4] + n, 2, &v)) return false;
+      break;
+    case Kind::LoadFarPtr:
+      if (!mem.read(operand_address(b, in, in.ops[1]) + n, 2, &v)) return false;
+      break;
+    case Kind::CallFar:
+    case Kind::JmpFar:
+      if (in.ops[0].type == ZYDIS_OPERAND_TYPE_POINTER) {
+        *sel = in.ops[0].ptr.segment;
+        return true;
+      }
+      if (in.ops[0].type != ZYDIS_OPERAND_TYPE_MEMORY ||
+          !mem.read(operand_address(b, in, in.ops[0]) + n, 2, &v))
+        return false;
+      break;
+    default: return false;
+  }
+  *sel = uint16_t(v);
+  return true;
+}
+
+// The segment register a load writes.
+int loaded_segment(const translator::Insn& in, Kind k) {
+  if (k == Kind::MovToSeg || k == Kind::PopSeg) return seg_of(in.ops[0].reg.value);
+  switch (in.z.mnemonic) {
+    case ZYDIS_MNEMONIC_LDS: return kDS;
+    case ZYDIS_MNEMONIC_LES: return kES;
+    case ZYDIS_MNEMONIC_LFS: return kFS;
+    case ZYDIS_MNEMONIC_LGS: return kGS;
+    case ZYDIS_MNEMONIC_LSS: return kSS;
+    default: return -1;
+  }
+}
+
+// The SGDT/SIDT operand as bt86 stored it: limit word, then the 32-bit base.
+std::string stored_table(const translator::Insn& in, const VcpuSnapshot& b,
+                         const GuestMemory& mem) {
+  uint32_t addr = operand_address(b, in, in.ops[0]);
+  uint64_t limit = 0, base = 0;
+  if (!mem.read(addr, 2, &limit) || !mem.read(addr + 2, 4, &base))
+    return strfmt("(its operand %s is outside guest RAM)", hex(addr).c_str());
+  return strfmt("limit %s base %s (the guest's own table register)", hex(uint32_t(limit), 4).c_str(),
+                hex(uint32_t(base)).c_str());
+}
+
+std::string gave(const translator::Insn& in, Kind k, const VcpuSnapshot& b,
+                 const VcpuSnapshot& a, const GuestMemory& mem) {
+  if (is_transfer(k)) {
+    if (a.eip == b.eip) return "did not complete (an exception or a VM stop)";
+    std::string s = strfmt("continued at %s:%s", hex(a.sel[kCS], 4).c_str(), hex(a.eip).c_str());
+    if (k == Kind::Iret) {
+      const unsigned n = in.z.operand_width / 8;
+      uint64_t requested = 0;
+      if (mem.read(b.gpr[4] + 2 * n, n, &requested))
+        s += strfmt("; popped EFLAGS %s asks %s, virtual EFLAGS now %s",
+                    hex(uint32_t(requested)).c_str(), if_iopl(requested).c_str(),
+                    if_iopl(a.eflags).c_str());
+    }
+    return s;
+  }
+  if (a.eip != in.next_eip()) return "did not complete (an exception or a VM stop)";
+  uint32_t v = 0;
+  switch (k) {
+    case Kind::Sgdt:
+    case Kind::Sidt: return stored_table(in, b, mem);
+    case Kind::Smsw:
+    case Kind::Sldt:
+    case Kind::Str:
+    case Kind::MovFromSeg:
+      if (!operand_value(in, 0, b, a, mem, &v)) return "(its operand is outside guest RAM)";
+      if (in.ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY) v &= 0xFFFF;
+      return strfmt("%s %s", in.ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY ? "stored" : "wrote",
+                    hex(v, in.ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY ? 4 : 8).c_str());
+    case Kind::Pushf: {
+      uint64_t pushed = 0;
+      if (!mem.read(a.gpr[4], in.z.operand_width / 8, &pushed)) return "(stack outside guest RAM)";
+      return strfmt("pushed %s (virtual %s)", hex(uint32_t(pushed)).c_str(),
+                    if_iopl(pushed).c_str());
+    }
+    case Kind::Popf: {
+      uint64_t popped = 0;
+      if (!mem.read(b.gpr[4], in.z.operand_width / 8, &popped)) return "(stack outside guest RAM)";
+      return strfmt("popped %s asking %s; virtual EFLAGS %s -> %s", hex(uint32_t(popped)).c_str(),
+                    if_iopl(popped).c_str(), if_iopl(b.eflags).c_str(), if_iopl(a.eflags).c_str());
+    }
+    case Kind::PushSeg: {
+      uint64_t pushed = 0;
+      if (!mem.read(a.gpr[4], 2, &pushed)) return "(stack outside guest RAM)";
+      return strfmt("pushed %s %s (RPL %u = the guest's CPL %u)",
+                    kSegName[seg_of(in.ops[0].reg.value)], hex(uint32_t(pushed), 4).c_str(),
+                    unsigned(pushed & 3), b.cpl);
+    }
+    case Kind::PopSeg:
+    case Kind::MovToSeg:
+    case Kind::LoadFarPtr: {
+      int s = loaded_segment(in, k);
+      if (s < 0) return changes(b, a);
+      return strfmt("loaded %s = %s from the guest's GDT", kSegName[s], hex(a.sel[s], 4).c_str());
+    }
+    case Kind::Lar:
+    case Kind::Lsl: {
+      if (!(a.eflags & kFlagZF)) return "ZF=0 (the guest's descriptor is not visible)";
+      uint32_t d = reg_value(a, in.ops[0].reg.value);
+      return strfmt("ZF=1, %s %s", k == Kind::Lar ? "access rights" : "limit", hex(d).c_str());
+    }
+    case Kind::Verr:
+    case Kind::Verw:
+      return strfmt("ZF=%u", (a.eflags & kFlagZF) ? 1u : 0u);
+    case Kind::Cpuid:
+      return strfmt("leaf %s: %s", hex(b.gpr[0]).c_str(),
+                    cpuid_text(b.gpr[0], a.gpr[0], a.gpr[3], a.gpr[1], a.gpr[2]).c_str());
+    case Kind::Rdtsc:
+      return strfmt("EDX:EAX = 0x%08x%08x (host TSC + the guest's offset)", a.gpr[2], a.gpr[0]);
+    case Kind::In:
+    case Kind::Out: {
+      const ZydisDecodedOperand& port_op = in.ops[k == Kind::In ? 1 : 0];
+      uint32_t port = port_op.type == ZYDIS_OPERAND_TYPE_IMMEDIATE ? uint32_t(port_op.imm.value.u)
+                                                                  : b.gpr[2] & 0xFFFF;
+      const unsigned bits = in.ops[k == Kind::In ? 0 : 1].size;
+      const uint32_t mask = bits == 32 ? 0xFFFFFFFF : (1u << bits) - 1;
+      if (k == Kind::In)
+        return strfmt("read %s from port %s (device model)", hex(a.gpr[0] & mask, bits / 4).c_str(),
+                      hex(port, 4).c_str());
+      return strfmt("wrote %s to port %s (device model)", hex(b.gpr[0] & mask, bits / 4).c_str(),
+                    hex(port, 4).c_str());
+    }
+    default: return changes(b, a);
+  }
+}
+
+// ===== What naive ring-3 execution gives =====
+
+struct Naive {
+  std::string text;
+  bool measured = false;
+};
+
+std::string native_outcome(const NativeResult& r) {
+  if (r.signal == SIGSEGV) return "faults: SIGSEGV (#GP at CPL 3)";
+  if (r.signal) return strfmt("faults: signal %d", r.signal);
+  return "";
+}
+
+std::string selector_answer(uint16_t sel, const SelectorProbe& p, Kind k) {
+  std::string which = strfmt("the host's %s entry %u", (sel & 4) ? "LDT" : "GDT", sel >> 3);
+  switch (k) {
+    case Kind::Lar:
+      return p.lar_ok ? strfmt("ZF=1, access rights %s (%s)", hex(p.access).c_str(), which.c_str())
+                      : strfmt("ZF=0 (%s is not visible at CPL 3)", which.c_str());
+    case Kind::Lsl:
+      return p.lsl_ok ? strfmt("ZF=1, limit %s (%s)", hex(p.limit).c_str(), which.c_str())
+                      : strfmt("ZF=0 (%s is not visible at CPL 3)", which.c_str());
+    case Kind::Verr: return strfmt("ZF=%u (%s)", p.verr ? 1u : 0u, which.c_str());
+    case Kind::Verw: return strfmt("ZF=%u (%s)", p.verw ? 1u : 0u, which.c_str());
+    default:
+      return p.load_signal
+                 ? strfmt("faults: %s (loading %s at CPL 3 checks %s)",
+                          p.load_signal == SIGSEGV ? "SIGSEGV (#GP)" : "a signal",
+                          hex(sel, 4).c_str(), which.c_str())
+                 : strfmt("loads %s's descriptor, access rights %s", which.c_str(),
+                          hex(p.access).c_str());
+  }
+}
+
+std::string table_answer(const NativeResult& r, bool idt) {
+  if (r.signal) return native_outcome(r) + ": UMIP is on and not emulated";
+  // A 32-bit store keeps the low 32 bits of the base.
+  std::string s = strfmt("limit %s base %s", hex(r.limit, 4).c_str(), hex(uint32_t(r.value)).c_str());
+  const uint64_t dummy = idt ? 0xFFFFFFFFFFFF0000ull : 0xFFFFFFFFFFFE0000ull;
+  if (r.limit == 0 && r.value == dummy)
+    return s + " (Linux's UMIP stand-in: the guest learns nothing, not even its own table)";
+  return s + strfmt(" (the host kernel's real %s at 0x%016llx: its address leaks)",
+                    idt ? "IDT" : "GDT", (unsigned long long)r.value);
+}
+
+Naive naive(const translator::Insn& in, Kind k, const VcpuSnapshot& b, const GuestMemory& mem) {
+  const HostFacts& h = host_facts();
+  const InsnClass cls = translator::info(k).cls;
+  const bool to_mem = in.z.operand_count_visible > 0 && in.ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY;
+  uint16_t sel = 0;
+  switch (k) {
+    case Kind::Sgdt: return {table_answer(h.sgdt, false), true};
+    case Kind::Sidt: return {table_answer(h.sidt, true), true};
+    case Kind::Smsw: {
+      const NativeResult& r = to_mem ? h.smsw_mem : h.smsw_reg;
+      if (r.signal) return {native_outcome(r), true};
+      return {strfmt("%s %s (the host's CR0, or Linux's UMIP stand-in for it)",
+                     to_mem ? "stores" : "writes",
+                     hex(uint32_t(to_mem ? r.value & 0xFFFF : r.value), to_mem ? 4 : 8).c_str()),
+              true};
+    }
+    case Kind::Sldt:
+    case Kind::Str: {
+      const NativeResult& r = k == Kind::Sldt ? h.sldt : h.str;
+      if (r.signal) return {native_outcome(r), true};
+      return {strfmt("%s %s (the host's %s selector)", to_mem ? "stores" : "writes",
+                     hex(uint32_t(r.value), 4).c_str(), k == Kind::Sldt ? "LDT" : "TSS"),
+              true};
+    }
+    case Kind::Pushf: {
+      uint32_t image = (b.eflags & ~(kFlagIF | kFlagIOPL | kFlagVM | kFlagRF)) |
+                       (uint32_t(h.rflags) & (kFlagIF | kFlagIOPL));
+      if (in.z.operand_width == 16) image &= 0xFFFF;
+      return {strfmt("pushes %s: %s, the host's, not the guest's", hex(image).c_str(),
+                     if_iopl(h.rflags).c_str()),
+              true};
+    }
+    case Kind::Popf: {
+      uint64_t popped = 0;
+      if (!mem.read(b.gpr[4], in.z.operand_width / 8, &popped)) break;
+      uint64_t got = probe_popf(uint32_t(popped));
+      bool dropped = ((got ^ popped) & (kFlagIF | kFlagIOPL)) != 0;
+      return {strfmt("no trap; RFLAGS after it %s%s", if_iopl(got).c_str(),
+                     dropped ? ": the requested change is silently dropped" : ""),
+              true};
+    }
+    case Kind::Iret: {
+      const unsigned n = in.z.operand_width / 8;
+      uint64_t popped = 0;
+      if (!mem.read(b.gpr[4] + 2 * n, n, &popped)) break;
+      NativeResult r = probe_iret(uint32_t(popped));
+      if (r.signal) return {native_outcome(r), true};
+      bool dropped = ((r.value ^ popped) & (kFlagIF | kFlagIOPL)) != 0;
+      return {strfmt("to the same ring: no trap; RFLAGS after it %s%s; to ring 0: #GP",
+                     if_iopl(r.value).c_str(),
+                     dropped ? " (the requested IF/IOPL silently dropped)" : ""),
+              true};
+    }
+    case Kind::PushSeg:
+    case Kind::MovFromSeg: {
+      int s = seg_of(in.ops[k == Kind::PushSeg ? 0 : 1].reg.value);
+      std::string host = strfmt("on the host's segments: %s = %s", kSegName[s],
+                                hex(h.sel[s], 4).c_str());
+      if (s == kCS) host += " (64-bit; the host's 32-bit user code segment is 0x0023 on Linux)";
+      return {strfmt("%s; on its own descriptors at CPL 3: %s (RPL 3 gives the ring away)",
+                     host.c_str(), hex((b.sel[s] & ~3u) | 3u, 4).c_str()),
+              true};
+    }
+    case Kind::Lar:
+    case Kind::Lsl:
+    case Kind::Verr:
+    case Kind::Verw: {
+      uint32_t s = 0;
+      if (!operand_value(in, k == Kind::Lar || k == Kind::Lsl ? 1 : 0, b, b, mem, &s)) break;
+      return {strfmt("for %s: %s", hex(uint16_t(s), 4).c_str(),
+                     selector_answer(uint16_t(s), probe_selector(uint16_t(s)), k).c_str()),
+              true};
+    }
+    case Kind::PopSeg:
+    case Kind::MovToSeg:
+    case Kind::LoadFarPtr:
+      if (!target_selector(in, k, b, mem, &sel)) break;
+      if (loaded_segment(in, k) == kSS && (sel & 3) != 3)
+        return {strfmt("faults: #GP(%s): SS needs RPL = CPL = 3", hex(sel & ~3u, 4).c_str()),
+                false};
+      return {selector_answer(sel, probe_selector(sel), Kind::MovToSeg), true};
+    case Kind::CallFar:
+    case Kind::JmpFar:
+    case Kind::RetFar: {
+      if (!target_selector(in, k, b, mem, &sel)) break;
+      SelectorProbe p = probe_selector(sel);
+      return {strfmt("goes through the host's GDT: for %s %s", hex(sel, 4).c_str(),
+                     p.lar_ok ? strfmt("the host has a descriptor, access rights %s",
+                                       hex(p.access).c_str()).c_str()
+                              : "the host's entry is not usable at CPL 3 (LAR ZF=0): #GP"),
+              true};
+    }
+    case Kind::Int:
+    case Kind::Int3:
+    case Kind::Into:
+      return {"vectors through the host's IDT: Linux turns INT3 into SIGTRAP, INT 0x80 into a "
+              "host system call, other vectors into SIGSEGV; the guest's IDT is never used",
+              false};
+    case Kind::Cpuid: {
+      unsigned a, bb, c, d;
+      __cpuid_count(b.gpr[0], b.gpr[1], a, bb, c, d);
+      return {strfmt("the host's leaf %s: %s", hex(b.gpr[0]).c_str(),
+                     cpuid_text(b.gpr[0], a, bb, c, d).c_str()),
+              true};
+    }
+    case Kind::Rdtsc:
+      return {strfmt("no trap (CR4.TSD is clear): the raw host TSC, e.g. 0x%016llx",
+                     (unsigned long long)__rdtsc()),
+              true};
+    case Kind::Rdtscp:
+      if (h.rdtscp.signal) return {native_outcome(h.rdtscp), true};
+      return {strfmt("runs: the host TSC and TSC_AUX %s (Linux puts the host CPU number there)",
+                     hex(uint32_t(h.rdtscp.value)).c_str()),
+              true};
+    case Kind::Sysenter:
+      return {"enters the host kernel's system-call path through the host's SYSENTER MSRs "
+              "(#UD on AMD CPUs in compatibility mode); the guest's MSRs are not used",
+              false};
+    case Kind::Cli:
+      if (h.cli.signal) return {native_outcome(h.cli) + ": trap-and-emulate would catch it", true};
+      return {"runs: IOPL is 3 in this host process", true};
+    case Kind::In:
+    case Kind::Out:
+    case Kind::Ins:
+    case Kind::Outs:
+      return {"traps: #GP at CPL 3 (IOPL 0, no I/O-bitmap grant in Linux's TSS)", false};
+    case Kind::Rdpmc:
+      return {"traps: #GP at CPL 3 unless CR4.PCE (Linux sets it only for perf-event users)",
+              false};
+    default: break;
+  }
+  switch (cls) {
+    case InsnClass::Privileged:
+      return {"traps: #GP at CPL 3, so trap-and-emulate would catch it", false};
+    case InsnClass::Emulated:
+      return {"the same as bt86 (innocuous: natively valid in a 32-bit code segment)", false};
+    default: return {"(could not read the operand)", false};
+  }
+}
+
+// One line on why the row matters, for the report.
+const char* why(Kind k) {
+  switch (k) {
+    case Kind::Sgdt:
+    case Kind::Sidt:
+      return "Unprivileged on every pre-UMIP CPU: a deprivileged guest reads the host's table "
+             "register (or UMIP's stand-in), cannot find its own GDT/IDT, and without UMIP the "
+             "host kernel's addresses leak.";
+    case Kind::Sldt:
+    case Kind::Str:
+      return "Unprivileged: the guest sees the host's LDT/TSS selector instead of the one it "
+             "loaded.";
+    case Kind::Smsw:
+      return "Unprivileged: the guest reads the host's CR0 bits (PE MP EM TS ET NE), not the "
+             "ones it set, e.g. TS for lazy FPU switching.";
+    case Kind::Pushf:
+      return "Robin & Irvine's first example: a kernel saving its interrupt state reads IF=1 "
+             "from the host while it believes interrupts are off.";
+    case Kind::Popf:
+      return "POPF at CPL 3 drops IF and IOPL without trapping: the monitor never learns that "
+             "the guest disabled or re-enabled interrupts.";
+    case Kind::Iret:
+      return "Privileged only when it changes rings: IRET to the same ring at CPL 3 silently "
+             "ignores IF and IOPL, as POPF does.";
+    case Kind::Lar:
+    case Kind::Lsl:
+    case Kind::Verr:
+    case Kind::Verw:
+      return "Unprivileged: answered from the host's GDT/LDT at CPL 3, so the guest gets wrong "
+             "answers and learns the host's descriptor layout.";
+    case Kind::PushSeg:
+    case Kind::MovFromSeg:
+      return "The selector's RPL is the CPL: a deprivileged kernel sees RPL 3 and can tell it "
+             "is not in ring 0.";
+    case Kind::PopSeg:
+    case Kind::MovToSeg:
+    case Kind::LoadFarPtr:
+      return "Segment loads are checked at CPL 3 against the host's tables: the guest's ring-0 "
+             "selectors fault or name host segments.";
+    case Kind::CallFar:
+    case Kind::JmpFar:
+    case Kind::RetFar:
+      return "Far transfers compare selectors with CPL 3 and use the host's tables: returns to "
+             "the guest's ring 0 fault, calls through its gates are not seen.";
+    case Kind::Int:
+    case Kind::Int3:
+    case Kind::Into:
+      return "Software interrupts go to the host kernel, not to the guest's IDT.";
+    case Kind::Cpuid:
+      return "Not a trap-and-emulate hole but a CPU-model one: natively the guest sees the "
+             "host's CPU and features the monitor does not support.";
+    case Kind::Rdtsc:
+    case Kind::Rdtscp:
+      return "Time and CPU identity come from the host; the modeled CPU decides what the "
+             "guest may see.";
+    case Kind::Sysenter:
+      return "Natively a host system call: the guest kernel's fast system-call entry must be "
+             "emulated.";
+    default: break;
+  }
+  switch (translator::info(k).cls) {
+    case InsnClass::Privileged:
+      return "Traps at CPL 3, so classic trap-and-emulate handles it; bt86 calls the monitor "
+             "directly instead of taking a host signal.";
+    case InsnClass::Emulated:
+      return "Not sensitive: emulated only because its encoding is invalid in 64-bit mode.";
+    default: return "";
+  }
+}
+
+const char* class_name(InsnClass c) {
+  switch (c) {
+    case InsnClass::Innocuous: return "Innocuous";
+    case InsnClass::Emulated: return "Emulated";
+    case InsnClass::Privileged: return "Privileged";
+    case InsnClass::Sensitive: return "Sensitive";
+    case InsnClass::CpuModel: return "CpuModel";
+  }
+  return "?";
+}
+
+// Report order: the trap-and-emulate holes first.
+int class_rank(InsnClass c) {
+  switch (c) {
+    case InsnClass::Sensitive: return 0;
+    case InsnClass::Privileged: return 1;
+    case InsnClass::CpuModel: return 2;
+    default: return 3;
+  }
+}
+
+std::vector<Kind> observed_kinds(const std::array<SensitiveReport::Entry, size_t(Kind::Count)>& e) {
+  std::vector<Kind> kinds;
+  for (size_t k = 0; k < e.size(); ++k)
+    if (e[k].count) kinds.push_back(Kind(k));
+  std::stable_sort(kinds.begin(), kinds.end(), [](Kind a, Kind b) {
+    return class_rank(translator::info(a).cls) < class_rank(translator::info(b).cls);
+  });
+  return kinds;
+}
+
+// Appends `text` wrapped at 100 columns, every line starting with `indent`.
+void wrap(std::string& out, const std::string& indent, const std::string& text) {
+  size_t col = 0, i = 0;
+  while (i < text.size()) {
+    size_t sp = text.find(' ', i);
+    std::string word = text.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
+    i = sp == std::string::npos ? text.size() : sp + 1;
+    if (col == 0) {
+      out += indent;
+      col = indent.size();
+    } else if (col + 1 + word.size() > 100) {
+      out += "\n" + indent;
+      col = indent.size();
+    } else {
+      out += ' ';
+      ++col;
+    }
+    out += word;
+    col += word.size();
+  }
+  out += '\n';
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') out += '\\', out += char(c);
+    else if (c < 0x20) out += strfmt("\\u%04x", c);
+    else out += char(c);
+  }
+  return out + "\"";
+}
+
+std::string host_line(const HostFacts& h) {
+  return strfmt("%s, CPUID signature %s, UMIP %s; a ring-3 process runs with RFLAGS %s (%s) and "
+                "CS=%s SS=%s DS=%s ES=%s FS=%s GS=%s",
+                h.vendor, hex(h.signature).c_str(), h.umip ? "present" : "absent",
+                hex(uint32_t(h.rflags)).c_str(), if_iopl(h.rflags).c_str(),
+                hex(h.sel[kCS], 4).c_str(), hex(h.sel[kSS], 4).c_str(), hex(h.sel[kDS], 4).c_str(),
+                hex(h.sel[kES], 4).c_str(), hex(h.sel[kFS], 4).c_str(), hex(h.sel[kGS], 4).c_str());
+}
+
+}  // namespace
+
+// ===== The report =====
+
+void SensitiveReport::observe(const translator::Insn& in, Kind kind, const VcpuSnapshot& before,
+                              const VcpuSnapshot& after, const GuestMemory& mem) {
+  if (kind >= Kind::Count || translator::info(kind).cls == InsnClass::Innocuous) return;
+  Entry& e = entries_[size_t(kind)];
+  ++e.count;
+  if (e.samples.size() >= kMaxSamples) return;
+  for (const Sample& s : e.samples)
+    if (s.eip == in.eip) return;
+  Naive n = naive(in, kind, before, mem);
+  e.samples.push_back(Sample{in.eip, translator::format_insn(in), gave(in, kind, before, after, mem),
+                             std::move(n.text), n.measured});
+}
+
+std::string SensitiveReport::text() const {
+  std::string out = "bt86 sensitive-instruction report\n";
+  std::vector<Kind> kinds = observed_kinds(entries_);
+  if (kinds.empty()) {
+    return out + "The guest executed no sensitive, privileged, CPU-model or emulated "
+                 "instruction.\n";
+  }
+  wrap(out, "",
+       "For each kind of instruction the monitor performed: how often, where first, what bt86 "
+       "gave the guest, and what the same instruction does when run directly at CPL 3 on this "
+       "host, as a guest kernel deprivileged without translation would run it ([measured]: "
+       "executed here; [SDM]: stated from the architecture). See docs/SENSITIVE_REPORT.md.");
+  wrap(out, "", "Host: " + host_line(host_facts()) + ".");
+  out += "\nkind          class         count  first EIPs\n";
+  for (Kind k : kinds) {
+    const Entry& e = entry(k);
+    std::string line = strfmt("%-13s %-11s %7llu ", translator::info(k).name,
+                              class_name(translator::info(k).cls), (unsigned long long)e.count);
+    for (const Sample& s : e.samples) line += " " + hex(s.eip);
+    out += line + "\n";
+  }
+  for (Kind k : kinds) {
+    const Entry& e = entry(k);
+    const translator::KindInfo& row = translator::info(k);
+    out += strfmt("\n%s (%s, %llu executed): bt86: %s\n", row.name, class_name(row.cls),
+                  (unsigned long long)e.count, row.what);
+    wrap(out, "  why: ", why(k));
+    for (const Sample& s : e.samples) {
+      out += strfmt("  %s  %s\n", hex(s.eip).c_str(), s.insn.c_str());
+      wrap(out, "      bt86 gave:    ", s.gave);
+      wrap(out, "      naive ring 3: ", s.naive + (s.measured ? " [measured]" : " [SDM]"));
+    }
+  }
+  return out;
+}
+
+std::string SensitiveReport::json() const {
+  const HostFacts& h = host_facts();
+  std::string j = "{\n  \"report\": \"bt86 sensitive-instruction report\",\n";
+  j += strfmt("  \"host\": {\"vendor\": %s, \"signature\": %u, \"umip\": %s, \"rflags\": %llu, "
+              "\"description\": %s},\n",
+              json_string(h.vendor).c_str(), h.signature, h.umip ? "true" : "false",
+              (unsigned long long)h.rflags, json_string(host_line(h)).c_str());
+  j += "  \"kinds\": [";
+  bool first = true;
+  for (Kind k : observed_kinds(entries_)) {
+    const Entry& e = entry(k);
+    const translator::KindInfo& row = translator::info(k);
+    j += first ? "\n" : ",\n";
+    first = false;
+    j += strfmt("    {\"kind\": %s, \"class\": %s, \"count\": %llu, \"what\": %s, \"why\": %s,\n",
+                json_string(row.name).c_str(), json_string(class_name(row.cls)).c_str(),
+                (unsigned long long)e.count, json_string(row.what).c_str(),
+                json_string(why(k)).c_str());
+    j += "     \"first_eips\": [";
+    for (size_t i = 0; i < e.samples.size(); ++i)
+      j += strfmt("%s%u", i ? ", " : "", e.samples[i].eip);
+    j += "],\n     \"samples\": [";
+    for (size_t i = 0; i < e.samples.size(); ++i) {
+      const Sample& s = e.samples[i];
+      j += strfmt("%s\n       {\"eip\": %u, \"insn\": %s, \"bt86_gave\": %s, \"naive_ring3\": %s, "
+                  "\"naive_measured\": %s}",
+                  i ? "," : "", s.eip, json_string(s.insn).c_str(), json_string(s.gave).c_str(),
+                  json_string(s.naive).c_str(), s.measured ? "true" : "false");
+    }
+    j += "]}";
+  }
+  j += first ? "]\n}\n" : "\n  ]\n}\n";
+  return j;
+}
+
+std::string sensitive_report_json_path(const std::string& file) { return file + ".json"; }
+
+namespace {
+
+Result<void> write_text_file(const std::string& path, const std::string& text) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return fail("cannot write %s: %s", path.c_str(), std::strerror(errno));
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) return fail("cannot write %s: %s", path.c_str(), std::strerror(errno));
+  return {};
+}
+
+}  // namespace
+
+Result<void> write_sensitive_report(const SensitiveReport& report, const std::string& file) {
+  if (file.empty()) {
+    std::fputs(report.text().c_str(), stderr);
+    return {};
+  }
+  if (auto ok = write_text_file(file, report.text()); !ok) return ok;
+  return write_text_file(sensitive_report_json_path(file), report.json());
+}
+
+}  // namespace bt86::runtime
