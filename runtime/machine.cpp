@@ -75,6 +75,34 @@ Result<std::unique_ptr<Machine>> Machine::create(const MachineOptions& opt) {
   return m;
 }
 
+namespace {
+
+// How the translator must treat memory through `s` (see translator::SegClass).
+translator::SegClass segment_class(const Segment& s) {
+  const bool present = s.attrib & 0x80;
+  if (!present) return translator::SegClass::kNull;
+  const uint8_t type = s.attrib & 0xF;
+  const bool code = type & 8;
+  const bool writable_data = !code && (type & 2);
+  const bool expand_down = !code && (type & 4);
+  if (s.limit != 0xFFFFFFFF || expand_down || (!writable_data && !code))
+    return translator::SegClass::kLimited;
+  if (code) return s.base == 0 ? translator::SegClass::kFlat : translator::SegClass::kLimited;
+  return s.base == 0 ? translator::SegClass::kFlat : translator::SegClass::kBased;
+}
+
+}  // namespace
+
+translator::ModeKey Machine::mode(bool one_shot) const {
+  const VcpuState& v = *vcpu_;
+  translator::SegClass segs[6];
+  for (int i = 0; i < 6; ++i) segs[i] = segment_class(v.seg[i]);
+  segs[kCS] = (v.seg[kCS].base == 0 && v.seg[kCS].limit == 0xFFFFFFFF)
+                  ? translator::SegClass::kFlat
+                  : translator::SegClass::kLimited;
+  return translator::make_mode(v.cr0, v.cr4, segs, one_shot);
+}
+
 void Machine::reset_extended_state() { init_guest_fx(vcpu().guest_fx); }
 
 void Machine::reset_protected_mode(uint32_t eip) {

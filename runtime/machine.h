@@ -88,9 +88,7 @@ class Machine : public devices::MachineControl {
 
   StopInfo run();
   // The translation mode for the current control registers.
-  translator::ModeKey mode(bool one_shot = false) const {
-    return translator::make_mode(vcpu_->cr0, vcpu_->cr4, one_shot);
-  }
+  translator::ModeKey mode(bool one_shot = false) const;
 
   // MachineControl: a device asks the VM to stop.
   void request_stop(int status, std::string reason) override;

@@ -4,6 +4,7 @@
 #include "common/assert.h"
 #include "runtime/machine.h"
 #include "translator/classify.h"
+#include "translator/translate.h"
 
 namespace bt86::runtime {
 
@@ -56,6 +57,9 @@ uint32_t effective_address(const Machine& m, const Insn& in, const ZydisDecodedO
   if (op.mem.base != ZYDIS_REGISTER_NONE) a += read_reg(m, op.mem.base);
   if (op.mem.index != ZYDIS_REGISTER_NONE) a += read_reg(m, op.mem.index) * op.mem.scale;
   if (in.z.address_width == 16) a &= 0xFFFF;
+  // Linear address: the segment's base added (limits are checked by the translator's mode).
+  int seg = translator::segment_index(op.mem.segment);
+  if (seg >= 0) a += const_cast<Machine&>(m).vcpu().seg[seg].base;
   return a;
 }
 
@@ -130,22 +134,24 @@ void perform_monitor_call(Machine& m) {
   uint8_t bytes[15];
   size_t n = m.translator().fetch(v.eip, bytes);
   Insn in;
-  Kind k;
   if (n == 0 || translator::decode(bytes, n, v.eip, &in) != translator::DecodeStatus::kOk) {
-    k = Kind::Undef;
-  } else {
-    k = translator::classify(in);
-  }
-  m.stats().monitor[size_t(k)]++;
-
-  bool next = false;
-  // An x87/MMX/SSE instruction the translator sent here because CR0/CR4 make it fault.
-  if (translator::info(k).treatment == translator::Treatment::Copy) {
-    int vector = translator::fpu_exception(in, m.mode());
-    BT_ASSERT(vector >= 0, "copied instruction at 0x%08x reached the monitor", v.eip);
-    m.raise(vector);
+    m.stats().monitor[size_t(Kind::Undef)]++;
+    m.raise(6);
     return;
   }
+  Kind k = translator::classify(in);
+  m.stats().monitor[size_t(k)]++;
+  // The translator sends an instruction here when the mode makes it fault before it
+  // executes: x87/SSE under CR0/CR4, or memory through a null segment.
+  if (int vector = translator::mode_exception(in, m.mode()); vector >= 0) {
+    m.raise(vector, vector == 13, 0);
+    return;
+  }
+  BT_ASSERT(translator::info(k).treatment != translator::Treatment::Copy,
+            "copied instruction at 0x%08x reached the monitor: %s", v.eip,
+            translator::format_insn(in).c_str());
+
+  bool next = false;
   switch (k) {
     case Kind::Undef:
       m.raise(6);

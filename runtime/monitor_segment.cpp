@@ -1,6 +1,5 @@
 // Segment-register instructions: MOV to/from Sreg, PUSH/POP Sreg, LDS...LSS, ARPL.
-// Loads check the descriptor as hardware does; a segment with a non-zero base stops the VM
-// for now (the translator's non-flat path comes with the segmentation issue).
+// Loads check the descriptor as hardware does.
 #include "runtime/descriptors.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
@@ -25,7 +24,7 @@ int seg_index(ZydisRegister r) {
 }
 
 // Loads a data segment register (or SS) with `selector`. false: raised or stopped.
-bool load_data_segment(Machine& m, const Insn& in, int seg, uint16_t selector) {
+bool load_data_segment(Machine& m, const Insn& /*in*/, int seg, uint16_t selector) {
   VcpuState& v = m.vcpu();
   const uint32_t err = selector & ~3u;
   if (seg == kCS) {
@@ -68,13 +67,8 @@ bool load_data_segment(Machine& m, const Insn& in, int seg, uint16_t selector) {
       return false;
     }
   }
-  if (d->base != 0 || d->limit != 0xFFFFFFFF) {
-    m.stop(StopKind::kGuestError, kStatusGuestError,
-           strfmt("unsupported: %s at EIP 0x%08x loads a segment with base 0x%08x limit 0x%08x; "
-                  "only flat segments are supported yet",
-                  translator::format_insn(in).c_str(), in.eip, d->base, d->limit));
-    return false;
-  }
+  // Any base or limit loads; the translator's mode key decides how accesses through it run
+  // (and names what it cannot run yet when the guest first uses it).
   v.seg[seg] = Segment{selector, d->base, d->limit, d->attrib};
   return true;
 }

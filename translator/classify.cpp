@@ -200,6 +200,32 @@ Kind classify(const Insn& insn) {
 
 namespace bt86::translator {
 
+namespace {
+
+bool null_segment_access(const Insn& insn, ModeKey mode) {
+  for (int i = 0; i < insn.z.operand_count; ++i) {
+    const ZydisDecodedOperand& op = insn.ops[i];
+    if (op.type != ZYDIS_OPERAND_TYPE_MEMORY || op.mem.type == ZYDIS_MEMOP_TYPE_AGEN ||
+        op.mem.type == ZYDIS_MEMOP_TYPE_MIB)
+      continue;
+    int seg = segment_index(op.mem.segment);
+    if (seg >= 0 && seg_class(mode, seg) == SegClass::kNull) return true;
+  }
+  return false;
+}
+
+int fpu_exception(const Insn& insn, ModeKey mode);
+
+}  // namespace
+
+int mode_exception(const Insn& insn, ModeKey mode) {
+  int fpu = fpu_exception(insn, mode);
+  if (fpu >= 0) return fpu;
+  return null_segment_access(insn, mode) ? 13 : -1;
+}
+
+namespace {
+
 int fpu_exception(const Insn& insn, ModeKey mode) {
   const bool mp = mode.bits & kModeCr0Mp, em = mode.bits & kModeCr0Em,
              ts = mode.bits & kModeCr0Ts, no_sse = mode.bits & kModeNoSse;
@@ -234,4 +260,5 @@ int fpu_exception(const Insn& insn, ModeKey mode) {
   }
 }
 
+}  // namespace
 }  // namespace bt86::translator

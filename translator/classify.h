@@ -12,9 +12,10 @@ Kind classify(const Insn& insn);
 // True for the instruction-set extensions of the modeled CPU (the same ones CPUID reports).
 bool isa_set_modeled(ZydisISASet set);
 
-// The exception (6 #UD, 7 #NM) an x87, MMX or SSE instruction raises before executing under
-// the mode's CR0.MP/EM/TS and CR4.OSFXSR, or -1 (SDM vol. 3 table 13-? and each
-// instruction's protected-mode exceptions).
-int fpu_exception(const Insn& insn, ModeKey mode);
+// The exception an instruction raises before executing, given only the mode: #NM or #UD
+// for an x87, MMX or SSE instruction under CR0.MP/EM/TS and CR4.OSFXSR (each instruction's
+// protected-mode exceptions in the SDM), #GP(0) for a memory access through a null
+// segment register; -1 when the mode allows it.
+int mode_exception(const Insn& insn, ModeKey mode);
 
 }  // namespace bt86::translator

@@ -4,6 +4,7 @@
 // wraps the 32-bit guest address and adds the window base; absolute disp32 operands are
 // encoded with a SIB byte (in 64-bit mode mod=00 rm=101 would be RIP-relative).
 #include "translator/emitter.h"
+#include "translator/translate.h"
 
 namespace bt86::translator {
 
@@ -21,6 +22,14 @@ void Emitter::emit_copy(const Insn& in, Kind kind) {
   const ZydisDecodedInstruction& z = in.z;
 
   if (hidden_memory(z.mnemonic)) {
+    for (int i = 0; i < z.operand_count; ++i) {
+      bool based = false;
+      if (in.ops[i].type == ZYDIS_OPERAND_TYPE_MEMORY &&
+          (!segment_usable(segment_index(in.ops[i].mem.segment), &based) || based)) {
+        if (based) fail("XLAT/MASKMOV through a segment with a non-zero base is not supported yet");
+        return;
+      }
+    }
     // Same bytes in 64-bit mode (no REX needed: only legacy registers); drop any segment
     // prefix, then add GS and addr32.
     raw({0x65, 0x67});
@@ -76,7 +85,7 @@ void Emitter::emit_copy(const Insn& in, Kind kind) {
     bool absolute = m.mem.base == ZYDIS_REGISTER_NONE && m.mem.index == ZYDIS_REGISTER_NONE;
     if (z.address_width == 16 || absolute) {
       MemOperand addr;
-      if (!guest_mem(in, m, false, &addr)) return;
+      if (!guest_mem(in, m, false, &addr, /*address_only=*/true)) return;
       if (absolute) {
         // guest_mem returned [disp]; load the constant directly.
         // Zydis takes immediates signed at the operand's width.

@@ -7,6 +7,7 @@
 #include "common/assert.h"
 #include "runtime/vcpu.h"
 #include "translator/emitter.h"
+#include "translator/translate.h"
 
 namespace bt86::translator {
 
@@ -35,6 +36,16 @@ void Emitter::emit_string(const Insn& in, Kind kind) {
   }
   const bool uses_si = kind == Kind::Movs || kind == Kind::Cmps || kind == Kind::Lods;
   const bool uses_di = kind != Kind::Lods;
+  // Host pointers are window + offset: only flat source and destination segments so far.
+  for (int i = 0; i < in.z.operand_count; ++i) {
+    if (in.ops[i].type != ZYDIS_OPERAND_TYPE_MEMORY) continue;
+    bool based = false;
+    if (!segment_usable(segment_index(in.ops[i].mem.segment), &based)) return;
+    if (based) {
+      fail("string instructions through a segment with a non-zero base are not supported yet");
+      return;
+    }
+  }
   const bool rep = in.z.attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE |
                                       ZYDIS_ATTRIB_HAS_REPNE);
 

@@ -4,6 +4,7 @@
 #include "common/assert.h"
 #include "runtime/vcpu.h"
 #include "translator/tcache.h"
+#include "translator/translate.h"
 
 namespace bt86::translator {
 
@@ -25,8 +26,8 @@ class RecordingErrorHandler : public asmjit::ErrorHandler {
 
 }  // namespace
 
-Emitter::Emitter(uint64_t base_address, const GlueAddrs& glue, TCache& tc)
-    : base_(base_address), glue_(glue), tc_(tc) {
+Emitter::Emitter(uint64_t base_address, const GlueAddrs& glue, TCache& tc, ModeKey mode)
+    : base_(base_address), glue_(glue), mode_(mode), tc_(tc) {
   asmjit::Environment env(asmjit::Arch::kX64);
   code_.init(env, base_address);
   code_.attach(&a_);
@@ -246,18 +247,33 @@ ZydisRegister widen32(ZydisRegister r) {
 
 }  // namespace
 
+bool Emitter::segment_usable(int seg, bool* based) {
+  static const char* const kNames[6] = {"ES", "CS", "SS", "DS", "FS", "GS"};
+  SegClass c = seg < 0 ? SegClass::kFlat : seg_class(mode_, seg);
+  *based = c == SegClass::kBased;
+  if (c == SegClass::kFlat || c == SegClass::kBased) return true;
+  fail(strfmt("memory through %s, a segment with a limit below 4 GiB, expand-down or read-only "
+              "(or null), is not supported yet",
+              kNames[seg]));
+  return false;
+}
+
 bool Emitter::guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid_rex,
-                        MemOperand* out) {
+                        MemOperand* out, bool address_only) {
   ZydisRegister base = widen32(m.mem.base);
   ZydisRegister index = widen32(m.mem.index);
   int64_t disp = m.mem.disp.has_displacement ? m.mem.disp.value : 0;
   uint16_t size = m.size / 8;
   bool sixteen = in.z.address_width == 16;
+  // A segment with a non-zero base: linear = base + offset, added in a temp with lea.
+  const int seg = segment_index(m.mem.segment);
+  bool based = false;
+  if (!address_only && !segment_usable(seg, &based)) return false;
   // Zydis encodes a base-less, index-less operand as a sign-extended disp32 when the
   // address has bit 31 set (no addr32 form exists for it): such addresses go through a temp.
   bool high_absolute = base == ZYDIS_REGISTER_NONE && index == ZYDIS_REGISTER_NONE &&
                        (uint32_t(disp) & 0x80000000u);
-  bool needs_temp = sixteen || high_absolute;
+  bool needs_temp = sixteen || high_absolute || based;
   bool needs_rex = base == ZYDIS_REGISTER_ESP || needs_temp;
 
   if (!needs_rex || (!avoid_rex && !needs_temp)) {
@@ -300,6 +316,21 @@ bool Emitter::guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid
   if (sixteen) {
     ZydisRegister tmp16 = ZydisRegisterEncode(ZYDIS_REGCLASS_GPR16, ZydisRegisterGetId(tmp));
     ins(ZYDIS_MNEMONIC_MOVZX, {reg(tmp), reg(tmp16)}, false);
+  }
+  if (based) {
+    // tmp = (offset + segment base) mod 2^32, flags untouched.
+    ins(ZYDIS_MNEMONIC_MOV, {reg(ZYDIS_REGISTER_R11D), vmem(runtime::vcpu_off::seg_base(seg), 4)},
+        false);
+    ZydisEncoderRequest add{};
+    add.mnemonic = ZYDIS_MNEMONIC_LEA;
+    add.operand_count = 2;
+    add.operands[0] = reg(tmp);
+    add.operands[1] = gmem(tmp, ZYDIS_REGISTER_R11D, 1, 0, 4);
+    add.address_size_hint = ZYDIS_ADDRESS_SIZE_HINT_32;
+    if (!encode(add, false)) {
+      fail("cannot encode the segment-base addition");
+      return false;
+    }
   }
   out->op = gmem(tmp, ZYDIS_REGISTER_NONE, 0, 0, size);
   return true;

@@ -31,7 +31,7 @@ class TCache;
 
 class Emitter {
  public:
-  Emitter(uint64_t base_address, const GlueAddrs& glue, TCache& tc);
+  Emitter(uint64_t base_address, const GlueAddrs& glue, TCache& tc, ModeKey mode = {});
 
   void set_counting(bool on) { counting_ = on; }
 
@@ -79,7 +79,12 @@ class Emitter {
     ZydisEncoderOperand op;
     int borrowed = -1;   // guest register borrowed as the address temp, restored by end_mem
   };
-  bool guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid_rex, MemOperand* out);
+  // `address_only` (LEA): the offset without the segment base.
+  bool guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid_rex, MemOperand* out,
+                 bool address_only = false);
+  // False (with a failure recorded) when memory through segment `seg` cannot be translated
+  // in this mode; `based` tells whether its base must be added.
+  bool segment_usable(int seg, bool* based);
   void end_mem(const MemOperand& m);
 
   // Control transfer plumbing (emit_branch.cpp).
@@ -101,6 +106,7 @@ class Emitter {
 
   uint64_t base_;
   GlueAddrs glue_;
+  ModeKey mode_;
   TCache& tc_;
   asmjit::CodeHolder code_;
   asmjit::x86::Assembler a_;

@@ -70,6 +70,13 @@ size_t Translator::fetch(uint32_t eip, uint8_t* out) const {
 
 Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   const bool one_shot = mode.bits & kModeOneShot;
+  for (int seg : {1, 2}) {  // CS, SS
+    if (seg_class(mode, seg) != SegClass::kFlat) {
+      failure_ = {eip, strfmt("a %s segment that is not flat (base 0, 4 GiB) is not supported yet",
+                              seg == 1 ? "code" : "stack")};
+      return fail("%s", failure_.message.c_str());
+    }
+  }
   const uint32_t limit = one_shot ? 1 : opt_.max_insns;
   std::vector<Insn> insns;
   std::vector<Kind> kinds;
@@ -101,9 +108,9 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
       break;
     }
     Kind k = classify(in);
-    // An x87/MMX/SSE instruction that faults under this mode's CR0/CR4 (#NM, #UD): the
-    // monitor raises it.
-    if (info(k).treatment == Treatment::Copy && fpu_exception(in, mode) >= 0) k = Kind::Undef;
+    // An instruction this mode makes fault before it executes (#NM or #UD for x87/MMX/SSE
+    // under CR0/CR4, #GP(0) through a null segment): the monitor raises it.
+    if (info(k).treatment != Treatment::Monitor && mode_exception(in, mode) >= 0) k = Kind::Undef;
     insns.push_back(in);
     kinds.push_back(k);
     pc = in.next_eip();
@@ -120,7 +127,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     std::fputc('\n', opt_.trace_in_asm);
   }
 
-  Emitter e(tc_.next_address(), glue_, tc_);
+  Emitter e(tc_.next_address(), glue_, tc_, mode);
   e.set_counting(opt_.count);
   e.begin_block(eip, flags_live_at_entry(insns, kinds));
   bool ended = false;

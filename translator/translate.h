@@ -19,12 +19,40 @@ inline constexpr uint32_t kModeCr0Em = 1u << 2;    // CR0.EM: x87 #NM, MMX/SSE #
 inline constexpr uint32_t kModeCr0Ts = 1u << 3;    // CR0.TS: x87/MMX/SSE #NM
 inline constexpr uint32_t kModeNoSse = 1u << 4;    // CR4.OSFXSR clear: SSE #UD
 
-// The mode key for the vCPU's current control registers.
-inline ModeKey make_mode(uint32_t cr0, uint32_t cr4, bool one_shot) {
+// How memory through each segment register is translated: two bits per register (ES CS
+// SS DS FS GS, encoding order) from bit kModeSegShift.
+enum class SegClass : uint32_t {
+  kFlat = 0,     // base 0, 4 GiB limit, expand-up, writable: the zero-cost path
+  kBased = 1,    // non-zero base, otherwise flat: the base is added with lea
+  kNull = 2,     // null selector: any access raises #GP(0)
+  kLimited = 3,  // a limit below 4 GiB, expand-down or read-only: not translated yet
+};
+inline constexpr int kModeSegShift = 5;
+
+inline SegClass seg_class(ModeKey m, int seg) {
+  return SegClass((m.bits >> (kModeSegShift + 2 * seg)) & 3);
+}
+
+// The mode key for the vCPU's current control registers and segment classes.
+inline ModeKey make_mode(uint32_t cr0, uint32_t cr4, const SegClass (&segs)[6], bool one_shot) {
   uint32_t bits = (cr0 & 0xE);  // MP EM TS sit at the same bit positions in CR0
   if (!(cr4 & (1u << 9))) bits |= kModeNoSse;
   if (one_shot) bits |= kModeOneShot;
+  for (int i = 0; i < 6; ++i) bits |= uint32_t(segs[i]) << (kModeSegShift + 2 * i);
   return ModeKey{bits};
+}
+
+// The segment register (ES=0 ... GS=5) a decoded memory operand goes through, or -1.
+inline int segment_index(ZydisRegister r) {
+  switch (r) {
+    case ZYDIS_REGISTER_ES: return 0;
+    case ZYDIS_REGISTER_CS: return 1;
+    case ZYDIS_REGISTER_SS: return 2;
+    case ZYDIS_REGISTER_DS: return 3;
+    case ZYDIS_REGISTER_FS: return 4;
+    case ZYDIS_REGISTER_GS: return 5;
+    default: return -1;
+  }
 }
 
 struct TranslateOptions {

@@ -24,6 +24,8 @@ struct Config {
   std::string serial = "stdio";                 // -serial stdio|file:PATH|none
   bool stats = false;                           // --stats[=FILE.json]
   std::string stats_json;                       //   empty: human summary only
+  bool sensitive_report = false;                // --sensitive-report[=FILE]
+  std::string sensitive_report_file;            //   empty: text to stderr; else FILE + FILE.json
   uint32_t trace = 0;                           // --trace a,b,c
   std::string log_file;                         // -D LOGFILE (trace output; default stderr)
   bool verify_translations = false;             // --verify-translations

@@ -146,7 +146,7 @@ Result<void> set_trace(ParsedArgs& out, const std::string& v, const char* opt) {
   return {};
 }
 
-const std::array<Option, 13> kOptions{{
+const std::array<Option, 14> kOptions{{
     {"kernel", Arg::kRequired, "FILE", "Multiboot kernel to boot (as QEMU's -kernel)",
      [](ParsedArgs& o, const std::string& v, bool) {
        return set_nonempty(o.config.kernel, "-kernel", "a file name", v);
@@ -194,6 +194,15 @@ const std::array<Option, 13> kOptions{{
          return fail("--stats=: needs a file name, as in --stats=FILE.json");
        o.config.stats = true;
        o.config.stats_json = v;
+       return {};
+     }},
+    {"sensitive-report", Arg::kOptional, "[=FILE]",
+     "sensitive instructions run, at exit: text to stderr or FILE, JSON to FILE.json (bt86 only)",
+     [](ParsedArgs& o, const std::string& v, bool has_value) -> Result<void> {
+       if (has_value && v.empty())
+         return fail("--sensitive-report=: needs a file name, as in --sensitive-report=FILE");
+       o.config.sensitive_report = true;
+       o.config.sensitive_report_file = v;
        return {};
      }},
     {"verify-translations", Arg::kNone, "",

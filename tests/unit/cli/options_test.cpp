@@ -41,6 +41,8 @@ TEST_CASE("-kernel alone gives the documented defaults", "[cli]") {
   CHECK(c.serial == "stdio");
   CHECK_FALSE(c.stats);
   CHECK(c.stats_json.empty());
+  CHECK_FALSE(c.sensitive_report);
+  CHECK(c.sensitive_report_file.empty());
   CHECK(c.trace == 0);
   CHECK(c.log_file.empty());
   CHECK_FALSE(c.verify_translations);
@@ -86,6 +88,20 @@ TEST_CASE("each option sets its field", "[cli]") {
     Config json = config({"-kernel", "k", "--stats=out.json"});
     CHECK(json.stats);
     CHECK(json.stats_json == "out.json");
+  }
+  SECTION("--sensitive-report, with and without a file") {
+    Config plain = config({"-kernel", "k", "--sensitive-report"});
+    CHECK(plain.sensitive_report);
+    CHECK(plain.sensitive_report_file.empty());
+    Config file = config({"-kernel", "k", "--sensitive-report=sens.txt"});
+    CHECK(file.sensitive_report);
+    CHECK(file.sensitive_report_file == "sens.txt");
+    CHECK(config({"-kernel", "k", "-sensitive-report"}).sensitive_report);
+    // An optional value only follows '=': the next argument stays an argument.
+    Config next = config({"--sensitive-report", "-kernel", "k2"});
+    CHECK(next.sensitive_report);
+    CHECK(next.sensitive_report_file.empty());
+    CHECK(next.kernel == "k2");
   }
   SECTION("--verify-translations") {
     CHECK(config({"-kernel", "k", "--verify-translations"}).verify_translations);
@@ -159,6 +175,8 @@ TEST_CASE("command-line errors name the problem", "[cli]") {
     CHECK_THAT(error({"-kernel="}), Contains("-kernel"));
     CHECK_THAT(error({"-kernel", "k", "-D", ""}), Contains("-D"));
     CHECK_THAT(error({"-kernel", "k", "--stats="}), Contains("file name"));
+    CHECK_THAT(error({"-kernel", "k", "--sensitive-report="}),
+               Contains("--sensitive-report=: needs a file name"));
   }
   SECTION("a value given to a switch") {
     CHECK_THAT(error({"-kernel", "k", "--verify-translations=yes"}), Contains("takes no value"));
@@ -226,7 +244,7 @@ TEST_CASE("the usage text lists every option on its own line", "[cli]") {
   std::string u = usage_text();
   for (const char* opt :
        {"\n  -kernel FILE", "\n  -append STR", "\n  -m SIZE", "\n  -serial DEV", "\n  -D LOGFILE",
-        "\n  -d LIST", "\n  --trace LIST", "\n  --stats[=FILE.json]", "\n  --verify-translations",
+        "\n  -d LIST", "\n  --trace LIST", "\n  --stats[=FILE.json]", "\n  --sensitive-report[=FILE]", "\n  --verify-translations",
         "\n  --tc-size MiB", "\n  -h ", "\n  -help ", "\n  -version "}) {
     INFO(opt);
     CHECK_THAT(u, Contains(opt));

@@ -311,16 +311,6 @@ TEST_CASE("a redundant address-size prefix on an instruction without memory stil
   }
 }
 
-namespace {
-
-bool has_memory_operand(const bt86::translator::Insn& in) {
-  for (int i = 0; i < in.z.operand_count; ++i)
-    if (in.ops[i].type == ZYDIS_OPERAND_TYPE_MEMORY) return true;
-  return false;
-}
-
-}  // namespace
-
 // Property: the copy path turns every instruction the table copies into a block that the
 // verifier accepts (translate() runs it here). A translation failure would stop the VM.
 TEST_CASE("every copied instruction from random bytes translates into a verified block",
