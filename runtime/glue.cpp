@@ -38,6 +38,8 @@ Glue emit_glue(translator::TCache& tc) {
   a.fxsave64(x86::ptr(x86::r13, off::kHostFx));
   a.fxrstor64(x86::ptr(x86::r13, off::kGuestFx));
   a.mov(x86::eax, x86::dword_ptr(x86::r13, off::kEflags));
+  a.bt(x86::eax, 9);  // IF -> vif, for inline CLI/STI
+  a.setc(x86::byte_ptr(x86::r13, off::kVif));
   a.and_(x86::eax, kHostFlags);
   a.or_(x86::eax, 2);
   a.push(x86::rax);
@@ -53,7 +55,10 @@ Glue emit_glue(translator::TCache& tc) {
   a.pop(x86::r15);
   a.and_(x86::r15d, kHostFlags);
   a.mov(x86::r14d, x86::dword_ptr(x86::r13, off::kEflags));
-  a.and_(x86::r14d, ~kHostFlags);
+  a.and_(x86::r14d, ~(kHostFlags | kFlagIF));
+  a.or_(x86::r14d, x86::r15d);
+  a.movzx(x86::r15d, x86::byte_ptr(x86::r13, off::kVif));
+  a.shl(x86::r15d, 9);
   a.or_(x86::r14d, x86::r15d);
   a.mov(x86::dword_ptr(x86::r13, off::kEflags), x86::r14d);
   a.cld();

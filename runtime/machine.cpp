@@ -100,7 +100,8 @@ translator::ModeKey Machine::mode(bool one_shot) const {
   segs[kCS] = (v.seg[kCS].base == 0 && v.seg[kCS].limit == 0xFFFFFFFF)
                   ? translator::SegClass::kFlat
                   : translator::SegClass::kLimited;
-  return translator::make_mode(v.cr0, v.cr4, segs, one_shot);
+  const bool if_allowed = v.cpl <= ((v.eflags & kFlagIOPL) >> 12);
+  return translator::make_mode(v.cr0, v.cr4, segs, one_shot, if_allowed);
 }
 
 void Machine::reset_extended_state() { init_guest_fx(vcpu().guest_fx); }

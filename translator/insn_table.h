@@ -48,8 +48,8 @@
   X(Salc, Monitor, Emulated, "AL = CF ? 0xFF : 0")                                             \
   X(Bound, Monitor, Emulated, "#BR when the index is out of bounds")                           \
   X(Arpl, Monitor, Emulated, "adjust RPL (MOVSXD in 64-bit mode)")                             \
-  X(Cli, Monitor, Privileged, "clear the virtual IF")                                          \
-  X(Sti, Monitor, Privileged, "set the virtual IF, one-instruction shadow")                    \
+  X(Cli, Monitor, Privileged, "clear the virtual IF: inline when CPL <= IOPL, else #GP")       \
+  X(Sti, Monitor, Privileged, "set the virtual IF: inline when CPL <= IOPL, else #GP")         \
   X(Hlt, Monitor, Privileged, "wait for an interrupt; with IF=0 the VM stops")                 \
   X(Lgdt, Monitor, Privileged, "load the virtual GDTR")                                        \
   X(Lidt, Monitor, Privileged, "load the virtual IDTR")                                        \

@@ -6,6 +6,7 @@
 #include "translator/classify.h"
 #include "translator/disasm.h"
 #include "translator/verifier.h"
+#include "runtime/vcpu.h"
 
 namespace bt86::translator {
 
@@ -21,6 +22,12 @@ bool ends_block(Kind k) {
   Treatment t = info(k).treatment;
   if (k == Kind::Jcc) return false;
   return t == Treatment::Branch || t == Treatment::Monitor || t == Treatment::Undef;
+}
+
+// Sensitive rows performed inline in this mode instead of by the monitor: CLI and STI
+// when CPL <= IOPL (they only write the virtual IF).
+bool performed_inline(Kind k, ModeKey mode) {
+  return (k == Kind::Cli || k == Kind::Sti) && (mode.bits & kModeIfAllowed);
 }
 
 // Shifts and rotates by CL (or by an immediate that masks to 0) leave flags unchanged when
@@ -41,11 +48,13 @@ bool count_may_be_zero(const Insn& in) {
 
 // True unless every arithmetic flag is overwritten before any is read. The emitter may
 // clobber dead flags at block entry (one cmp instead of a flag-free sequence).
-bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>& kinds) {
+bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>& kinds,
+                         ModeKey mode) {
   ZydisAccessedFlagsMask written = 0;
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
     Treatment t = info(kinds[i]).treatment;
+    if (performed_inline(kinds[i], mode)) continue;  // touches no arithmetic flag
     if (t == Treatment::Monitor || t == Treatment::Undef) return true;
     const ZydisAccessedFlags* f = in.z.cpu_flags;
     if (f && (f->tested & kArith & ~written)) return true;
@@ -116,7 +125,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     pc = in.next_eip();
     if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
     bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;
-    if (ends_block(k) || to_monitor || crosses_page) break;
+    if ((ends_block(k) && !performed_inline(k, mode)) || to_monitor || crosses_page) break;
   }
 
   if (opt_.trace_in_asm) {
@@ -129,7 +138,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
 
   Emitter e(tc_.next_address(), glue_, tc_, mode);
   e.set_counting(opt_.count);
-  e.begin_block(eip, flags_live_at_entry(insns, kinds));
+  e.begin_block(eip, flags_live_at_entry(insns, kinds, mode));
   bool ended = false;
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
@@ -147,6 +156,16 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
         ended = ends_block(k);
         break;
       case Treatment::Monitor:
+        if (performed_inline(k, mode)) {
+          // No interrupt source exists yet, so STI's one-instruction shadow has nothing to
+          // hold off; with the PIC, STI will also re-arm the pending check.
+          e.as().mov(asmjit::x86::byte_ptr(asmjit::x86::r13, runtime::vcpu_off::kVif),
+                     k == Kind::Sti ? 1 : 0);
+          break;
+        }
+        e.emit_monitor_exit(in);
+        ended = true;
+        break;
       case Treatment::Undef: e.emit_monitor_exit(in); ended = true; break;
     }
     if (!e.ok()) {

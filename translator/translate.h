@@ -18,6 +18,7 @@ inline constexpr uint32_t kModeCr0Mp = 1u << 1;    // CR0.MP: WAIT honours TS
 inline constexpr uint32_t kModeCr0Em = 1u << 2;    // CR0.EM: x87 #NM, MMX/SSE #UD
 inline constexpr uint32_t kModeCr0Ts = 1u << 3;    // CR0.TS: x87/MMX/SSE #NM
 inline constexpr uint32_t kModeNoSse = 1u << 4;    // CR4.OSFXSR clear: SSE #UD
+inline constexpr uint32_t kModeIfAllowed = 1u << 17;  // CPL <= IOPL: CLI/STI run inline
 
 // How memory through each segment register is translated: two bits per register (ES CS
 // SS DS FS GS, encoding order) from bit kModeSegShift.
@@ -34,8 +35,10 @@ inline SegClass seg_class(ModeKey m, int seg) {
 }
 
 // The mode key for the vCPU's current control registers and segment classes.
-inline ModeKey make_mode(uint32_t cr0, uint32_t cr4, const SegClass (&segs)[6], bool one_shot) {
+inline ModeKey make_mode(uint32_t cr0, uint32_t cr4, const SegClass (&segs)[6], bool one_shot,
+                         bool if_allowed = true) {
   uint32_t bits = (cr0 & 0xE);  // MP EM TS sit at the same bit positions in CR0
+  if (if_allowed) bits |= kModeIfAllowed;
   if (!(cr4 & (1u << 9))) bits |= kModeNoSse;
   if (one_shot) bits |= kModeOneShot;
   for (int i = 0; i < 6; ++i) bits |= uint32_t(segs[i]) << (kModeSegShift + 2 * i);

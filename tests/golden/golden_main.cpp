@@ -4,7 +4,7 @@
 //   bt86_golden --rebase INSNS TRANSLATIONS   rewrite TRANSLATIONS from the current translator
 //
 // INSNS has one guest instruction per line: hex bytes, then "; comment". Each is translated
-// alone at 0x00100000; the body of its block (after the entry checks, before the exit stubs)
+// alone at 0x00100000, at CPL 0 with flat segments and SSE enabled; the body of its block (after the entry checks, before the exit stubs)
 // is disassembled with Capstone. Branch targets print as offsets from the arena start, so
 // the text is the same from run to run.
 #include <cstdio>
@@ -40,7 +40,7 @@ std::string render(runtime::Machine& m, const std::string& line) {
   bytes.push_back(0xF4);  // HLT ends the block if the instruction does not
   m.tc().flush();
   m.ram().write(kAt, bytes.data(), bytes.size());
-  auto b = m.translator().translate(kAt, translator::ModeKey{});
+  auto b = m.translator().translate(kAt, m.mode());
   std::string out = "guest: " + translator::hex_bytes(bytes.data(), bytes.size() - 1) +
                     (comment.empty() ? "" : "   ; " + comment) + "\n";
   if (!b) return out + "  (not translated: " + b.error().message + ")\n\n";
@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bt86_golden: %s\n", m.error().message.c_str());
     return 1;
   }
+  // Translate as a kernel usually runs: CPL 0, flat segments, SSE enabled (CR4.OSFXSR).
+  (*m)->vcpu().cr4 |= 1u << 9;
   std::ifstream insns(argv[2]);
   if (!insns) {
     std::fprintf(stderr, "bt86_golden: cannot read %s\n", argv[2]);
