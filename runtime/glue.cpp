@@ -40,6 +40,8 @@ Glue emit_glue(translator::TCache& tc) {
   a.mov(x86::eax, x86::dword_ptr(x86::r13, off::kEflags));
   a.bt(x86::eax, 9);  // IF -> vif, for inline CLI/STI
   a.setc(x86::byte_ptr(x86::r13, off::kVif));
+  a.bt(x86::eax, 10);  // DF -> vdf, for inline PUSHF
+  a.setc(x86::byte_ptr(x86::r13, off::kVdf));
   a.and_(x86::eax, kHostFlags);
   a.or_(x86::eax, 2);
   a.push(x86::rax);

@@ -56,7 +56,8 @@ struct alignas(64) VcpuState {
   uint8_t pending;         // non-zero: leave translated code at the next block entry
   uint8_t vif;             // guest IF while translated code runs (inline CLI/STI); the glue
                            // copies it from and back into eflags
-  uint8_t pad0[2];
+  uint8_t vdf;             // a copy of guest DF (host DF is the truth): inline PUSHF reads it
+  uint8_t pad0;
   uint64_t host_rsp;       // host stack pointer at entry, restored at every exit
   uint64_t window_base;    // host address of guest address 0 in the current window
   uint64_t scratch[4];     // spill slots for emitted sequences
@@ -98,6 +99,7 @@ inline constexpr int32_t kNextEip = offsetof(VcpuState, next_eip);
 inline constexpr int32_t kExitSlot = offsetof(VcpuState, exit_slot);
 inline constexpr int32_t kPending = offsetof(VcpuState, pending);
 inline constexpr int32_t kVif = offsetof(VcpuState, vif);
+inline constexpr int32_t kVdf = offsetof(VcpuState, vdf);
 inline constexpr int32_t kHostRsp = offsetof(VcpuState, host_rsp);
 inline constexpr int32_t kWindowBase = offsetof(VcpuState, window_base);
 inline constexpr int32_t kCountEntries = offsetof(VcpuState, count_entries);

@@ -3,6 +3,7 @@
 // Registers are renamed (ESP -> r12d); memory operands get GS and addr32 so that the CPU
 // wraps the 32-bit guest address and adds the window base; absolute disp32 operands are
 // encoded with a SIB byte (in 64-bit mode mod=00 rm=101 would be RIP-relative).
+#include "runtime/vcpu.h"
 #include "translator/emitter.h"
 #include "translator/translate.h"
 
@@ -46,6 +47,14 @@ void Emitter::emit_copy(const Insn& in, Kind kind) {
       }
     }
     as().embed(in.bytes + skip, z.length - skip);
+    return;
+  }
+
+  if (z.mnemonic == ZYDIS_MNEMONIC_CLD || z.mnemonic == ZYDIS_MNEMONIC_STD) {
+    // DF also goes to the vCPU's copy, which inline PUSHF reads (LAHF cannot see DF).
+    raw({z.mnemonic == ZYDIS_MNEMONIC_CLD ? uint8_t(0xFC) : uint8_t(0xFD)});
+    as().mov(asmjit::x86::byte_ptr(asmjit::x86::r13, runtime::vcpu_off::kVdf),
+             z.mnemonic == ZYDIS_MNEMONIC_STD ? 1 : 0);
     return;
   }
 

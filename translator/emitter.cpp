@@ -11,25 +11,11 @@ namespace bt86::translator {
 namespace x86 = asmjit::x86;
 namespace off = runtime::vcpu_off;
 
-namespace {
-
-class RecordingErrorHandler : public asmjit::ErrorHandler {
- public:
-  explicit RecordingErrorHandler(std::string* out) : out_(out) {}
-  void handleError(asmjit::Error, const char* message, asmjit::BaseEmitter*) override {
-    if (out_->empty()) *out_ = std::string("asmjit: ") + message;
-  }
-
- private:
-  std::string* out_;
-};
-
-}  // namespace
-
 Emitter::Emitter(uint64_t base_address, const GlueAddrs& glue, TCache& tc, ModeKey mode)
     : base_(base_address), glue_(glue), mode_(mode), tc_(tc) {
   asmjit::Environment env(asmjit::Arch::kX64);
   code_.init(env, base_address);
+  code_.setErrorHandler(&sink_);
   code_.attach(&a_);
 }
 

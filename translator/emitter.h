@@ -47,6 +47,7 @@ class Emitter {
   void emit_string(const Insn& in, Kind kind);  // emit_string.cpp
   void emit_branch(const Insn& in, Kind kind);  // emit_branch.cpp
   void emit_monitor_exit(const Insn& in);       // the monitor performs it
+  void emit_pushf_inline();                     // emit_flags.cpp
 
   // Results.
   bool ok() const { return error_.empty(); }
@@ -108,9 +109,22 @@ class Emitter {
   GlueAddrs glue_;
   ModeKey mode_;
   TCache& tc_;
+  std::string error_;
+  // Records asmjit's first error into error_ (an unencodable operand must fail the block,
+  // never vanish).
+  class ErrorSink : public asmjit::ErrorHandler {
+   public:
+    explicit ErrorSink(std::string* out) : out_(out) {}
+    void handleError(asmjit::Error, const char* message, asmjit::BaseEmitter*) override {
+      if (out_->empty()) *out_ = std::string("asmjit: ") + message;
+    }
+
+   private:
+    std::string* out_;
+  };
+  ErrorSink sink_{&error_};
   asmjit::CodeHolder code_;
   asmjit::x86::Assembler a_;
-  std::string error_;
   uint32_t block_eip_ = 0;
   uint32_t entry_off_ = 0;
   uint32_t body_end_ = 0;

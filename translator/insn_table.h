@@ -76,7 +76,7 @@
   X(Sldt, Monitor, Sensitive, "store the virtual LDTR selector")                               \
   X(Str, Monitor, Sensitive, "store the virtual task register selector")                       \
   X(Smsw, Monitor, Sensitive, "store the virtual CR0's low bits")                              \
-  X(Pushf, Monitor, Sensitive, "push the virtual EFLAGS (IF, IOPL)")                           \
+  X(Pushf, Monitor, Sensitive, "push the virtual EFLAGS (IF, IOPL): inline when 32-bit")       \
   X(Popf, Monitor, Sensitive, "update IF and IOPL as the guest's CPL allows")                  \
   X(Lar, Monitor, Sensitive, "read the virtual descriptor's access rights")                    \
   X(Lsl, Monitor, Sensitive, "read the virtual descriptor's limit")                            \

@@ -25,9 +25,11 @@ bool ends_block(Kind k) {
 }
 
 // Sensitive rows performed inline in this mode instead of by the monitor: CLI and STI
-// when CPL <= IOPL (they only write the virtual IF).
-bool performed_inline(Kind k, ModeKey mode) {
-  return (k == Kind::Cli || k == Kind::Sti) && (mode.bits & kModeIfAllowed);
+// when CPL <= IOPL (they only write the virtual IF), and 32-bit PUSHF (which only reads).
+bool performed_inline(const Insn& in, Kind k, ModeKey mode) {
+  if (k == Kind::Cli || k == Kind::Sti) return mode.bits & kModeIfAllowed;
+  if (k == Kind::Pushf) return in.z.operand_width == 32;
+  return false;
 }
 
 // Shifts and rotates by CL (or by an immediate that masks to 0) leave flags unchanged when
@@ -54,7 +56,8 @@ bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
     Treatment t = info(kinds[i]).treatment;
-    if (performed_inline(kinds[i], mode)) continue;  // touches no arithmetic flag
+    if (kinds[i] == Kind::Pushf) return true;  // reads every flag
+    if (performed_inline(in, kinds[i], mode)) continue;  // CLI/STI touch no arithmetic flag
     if (t == Treatment::Monitor || t == Treatment::Undef) return true;
     const ZydisAccessedFlags* f = in.z.cpu_flags;
     if (f && (f->tested & kArith & ~written)) return true;
@@ -125,7 +128,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     pc = in.next_eip();
     if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
     bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;
-    if ((ends_block(k) && !performed_inline(k, mode)) || to_monitor || crosses_page) break;
+    if ((ends_block(k) && !performed_inline(in, k, mode)) || to_monitor || crosses_page) break;
   }
 
   if (opt_.trace_in_asm) {
@@ -156,7 +159,11 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
         ended = ends_block(k);
         break;
       case Treatment::Monitor:
-        if (performed_inline(k, mode)) {
+        if (performed_inline(in, k, mode)) {
+          if (k == Kind::Pushf) {
+            e.emit_pushf_inline();
+            break;
+          }
           // No interrupt source exists yet, so STI's one-instruction shadow has nothing to
           // hold off; with the PIC, STI will also re-arm the pending check.
           e.as().mov(asmjit::x86::byte_ptr(asmjit::x86::r13, runtime::vcpu_off::kVif),

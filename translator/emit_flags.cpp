@@ -1,0 +1,55 @@
+// Inline PUSHF: the guest's EFLAGS image built from host RFLAGS (arithmetic flags), the
+// vCPU's copies of IF and DF, and its system flags, without a monitor exit.
+//
+// Host RFLAGS cannot be pushed (translated code never touches the host stack), so the
+// arithmetic flags are read with LAHF and SETO into AH/AL (guest EAX saved in r11), and
+// put back with ADD AL,7Fh (OF) and SAHF (the rest). A probe store of the stack slot comes
+// first: after it nothing can fault, so the sequence needs no fault fixup.
+#include "runtime/vcpu.h"
+#include "translator/emitter.h"
+
+namespace bt86::translator {
+
+namespace x86 = asmjit::x86;
+namespace off = runtime::vcpu_off;
+
+namespace {
+// System flags PUSHF copies from the vCPU's EFLAGS: IOPL, NT, AC, VIF, VIP, ID (never VM or
+// RF, which PUSHF clears in the image; TF is not modeled and stays 0).
+constexpr uint32_t kSystemFlags = runtime::kFlagIOPL | runtime::kFlagNT | runtime::kFlagAC |
+                                  (1u << 19) | (1u << 20) | runtime::kFlagID;
+}  // namespace
+
+void Emitter::emit_pushf_inline() {
+  x86::Mem slot = x86::dword_ptr(x86::r12d, -4);
+  slot.setSegment(x86::gs);
+  // Probe: rewrite the slot with its own value (faults here leave everything as it was).
+  a_.mov(x86::r10d, slot);
+  a_.mov(slot, x86::r10d);
+  a_.mov(x86::r11, x86::rax);
+  a_.lahf();                   // AH = SF ZF 0 AF 0 PF 1 CF
+  a_.seto(x86::al);            // AL = OF
+  // From here host flags are free to clobber: they are rebuilt from AH/AL at the end.
+  a_.mov(x86::r10d, x86::eax);  // (AH cannot be named next to a REX register)
+  a_.shr(x86::r10d, 8);
+  a_.and_(x86::r10d, 0xD7);    // SF ZF AF PF CF and the reserved bit 1
+  a_.movzx(x86::r14d, x86::al);
+  a_.shl(x86::r14d, 11);
+  a_.or_(x86::r10d, x86::r14d);
+  a_.movzx(x86::r14d, x86::byte_ptr(x86::r13, off::kVdf));
+  a_.shl(x86::r14d, 10);
+  a_.or_(x86::r10d, x86::r14d);
+  a_.movzx(x86::r14d, x86::byte_ptr(x86::r13, off::kVif));
+  a_.shl(x86::r14d, 9);
+  a_.or_(x86::r10d, x86::r14d);
+  a_.mov(x86::r14d, x86::dword_ptr(x86::r13, off::kEflags));
+  a_.and_(x86::r14d, kSystemFlags);
+  a_.or_(x86::r10d, x86::r14d);
+  a_.mov(slot, x86::r10d);
+  a_.lea(x86::r12d, x86::ptr(x86::r12d, -4));
+  a_.add(x86::al, 0x7F);       // OF = (AL == 1)
+  a_.sahf();                   // SF ZF AF PF CF from AH
+  a_.mov(x86::rax, x86::r11);
+}
+
+}  // namespace bt86::translator
