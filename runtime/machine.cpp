@@ -101,7 +101,7 @@ translator::ModeKey Machine::mode(bool one_shot) const {
                   ? translator::SegClass::kFlat
                   : translator::SegClass::kLimited;
   const bool if_allowed = v.cpl <= ((v.eflags & kFlagIOPL) >> 12);
-  return translator::make_mode(v.cr0, v.cr4, segs, one_shot, if_allowed);
+  return translator::make_mode(v.cr0, v.cr4, segs, one_shot, if_allowed, v.cpl == 0);
 }
 
 void Machine::reset_extended_state() { init_guest_fx(vcpu().guest_fx); }

@@ -1,5 +1,6 @@
-// Inline PUSHF: the guest's EFLAGS image built from host RFLAGS (arithmetic flags), the
-// vCPU's copies of IF and DF, and its system flags, without a monitor exit.
+// Inline PUSHF and POPF at CPL 0: EFLAGS moved between the guest stack and host RFLAGS
+// (arithmetic flags, DF), the vCPU's copies of IF and DF, and its system flags, without a
+// monitor exit.
 //
 // Host RFLAGS cannot be pushed (translated code never touches the host stack), so the
 // arithmetic flags are read with LAHF and SETO into AH/AL (guest EAX saved in r11), and
@@ -18,6 +19,9 @@ namespace {
 // RF, which PUSHF clears in the image; TF is not modeled and stays 0).
 constexpr uint32_t kSystemFlags = runtime::kFlagIOPL | runtime::kFlagNT | runtime::kFlagAC |
                                   (1u << 19) | (1u << 20) | runtime::kFlagID;
+// The system flags POPF loads at CPL 0: all but RF, VIP, VIF and VM (SDM POPF).
+constexpr uint32_t kPopfSystemFlags =
+    runtime::kFlagIOPL | runtime::kFlagNT | runtime::kFlagAC | runtime::kFlagID;
 }  // namespace
 
 void Emitter::emit_pushf_inline() {
@@ -50,6 +54,57 @@ void Emitter::emit_pushf_inline() {
   a_.add(x86::al, 0x7F);       // OF = (AL == 1)
   a_.sahf();                   // SF ZF AF PF CF from AH
   a_.mov(x86::rax, x86::r11);
+}
+
+}  // namespace bt86::translator
+
+namespace bt86::translator {
+
+// POPF at CPL 0 (32-bit): arithmetic flags and DF into host RFLAGS, IF into the virtual IF,
+// IOPL NT AC ID into the vCPU's EFLAGS (RF, VIP, VIF and VM are never loaded by POPF). POPF
+// overwrites every arithmetic flag, so once the load has succeeded host flags are free to
+// clobber. TF set: the monitor performs it (and reports that single-stepping is not
+// modeled). No interrupt can be pending yet; with the PIC, setting IF will re-arm the
+// pending check.
+void Emitter::emit_popf_inline(uint32_t eip) {
+  x86::Mem top = x86::dword_ptr(x86::r12d);
+  top.setSegment(x86::gs);
+  asmjit::Label to_monitor = a_.newLabel(), df_set = a_.newLabel(), df_done = a_.newLabel(),
+                done = a_.newLabel();
+  a_.mov(x86::r10d, top);  // the only access that can fault
+  a_.test(x86::r10d, runtime::kFlagTF);
+  a_.jnz(to_monitor);
+  a_.bt(x86::r10d, 9);
+  a_.setc(x86::byte_ptr(x86::r13, off::kVif));
+  a_.bt(x86::r10d, 10);
+  a_.setc(x86::byte_ptr(x86::r13, off::kVdf));
+  a_.jc(df_set);
+  a_.cld();
+  a_.jmp(df_done);
+  a_.bind(df_set);
+  a_.std();
+  a_.bind(df_done);
+  a_.mov(x86::r11d, x86::dword_ptr(x86::r13, off::kEflags));
+  a_.and_(x86::r11d, ~kPopfSystemFlags);
+  a_.mov(x86::r14d, x86::r10d);
+  a_.and_(x86::r14d, kPopfSystemFlags);
+  a_.or_(x86::r11d, x86::r14d);
+  a_.mov(x86::dword_ptr(x86::r13, off::kEflags), x86::r11d);
+  a_.lea(x86::r12d, x86::ptr(x86::r12d, 4));
+  // EAX = (low byte << 8) | OF, then ADD AL,7Fh sets OF and SAHF the rest.
+  a_.mov(x86::r11, x86::rax);
+  a_.mov(x86::eax, x86::r10d);
+  a_.shl(x86::eax, 8);
+  a_.shr(x86::r10d, 11);
+  a_.and_(x86::r10d, 1);
+  a_.mov(x86::al, x86::r10b);
+  a_.add(x86::al, 0x7F);
+  a_.sahf();
+  a_.mov(x86::rax, x86::r11);
+  a_.jmp(done);
+  a_.bind(to_monitor);
+  monitor_exit(eip);
+  a_.bind(done);
 }
 
 }  // namespace bt86::translator

@@ -48,6 +48,7 @@ class Emitter {
   void emit_branch(const Insn& in, Kind kind);  // emit_branch.cpp
   void emit_monitor_exit(const Insn& in);       // the monitor performs it
   void emit_pushf_inline();                     // emit_flags.cpp
+  void emit_popf_inline(uint32_t eip);          // emit_flags.cpp
 
   // Results.
   bool ok() const { return error_.empty(); }

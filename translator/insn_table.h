@@ -77,7 +77,7 @@
   X(Str, Monitor, Sensitive, "store the virtual task register selector")                       \
   X(Smsw, Monitor, Sensitive, "store the virtual CR0's low bits")                              \
   X(Pushf, Monitor, Sensitive, "push the virtual EFLAGS (IF, IOPL): inline when 32-bit")       \
-  X(Popf, Monitor, Sensitive, "update IF and IOPL as the guest's CPL allows")                  \
+  X(Popf, Monitor, Sensitive, "IF and IOPL as CPL allows: inline when 32-bit at CPL 0")       \
   X(Lar, Monitor, Sensitive, "read the virtual descriptor's access rights")                    \
   X(Lsl, Monitor, Sensitive, "read the virtual descriptor's limit")                            \
   X(Verr, Monitor, Sensitive, "check the virtual descriptor for reading")                      \

@@ -25,10 +25,12 @@ bool ends_block(Kind k) {
 }
 
 // Sensitive rows performed inline in this mode instead of by the monitor: CLI and STI
-// when CPL <= IOPL (they only write the virtual IF), and 32-bit PUSHF (which only reads).
+// when CPL <= IOPL (they only write the virtual IF), 32-bit PUSHF (which only reads), and
+// 32-bit POPF at CPL 0.
 bool performed_inline(const Insn& in, Kind k, ModeKey mode) {
   if (k == Kind::Cli || k == Kind::Sti) return mode.bits & kModeIfAllowed;
   if (k == Kind::Pushf) return in.z.operand_width == 32;
+  if (k == Kind::Popf) return in.z.operand_width == 32 && (mode.bits & kModeCpl0);
   return false;
 }
 
@@ -57,6 +59,7 @@ bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>
     const Insn& in = insns[i];
     Treatment t = info(kinds[i]).treatment;
     if (kinds[i] == Kind::Pushf) return true;  // reads every flag
+    if (kinds[i] == Kind::Popf && performed_inline(in, kinds[i], mode)) return false;  // writes all
     if (performed_inline(in, kinds[i], mode)) continue;  // CLI/STI touch no arithmetic flag
     if (t == Treatment::Monitor || t == Treatment::Undef) return true;
     const ZydisAccessedFlags* f = in.z.cpu_flags;
@@ -162,6 +165,10 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
         if (performed_inline(in, k, mode)) {
           if (k == Kind::Pushf) {
             e.emit_pushf_inline();
+            break;
+          }
+          if (k == Kind::Popf) {
+            e.emit_popf_inline(in.eip);
             break;
           }
           // No interrupt source exists yet, so STI's one-instruction shadow has nothing to

@@ -19,6 +19,7 @@ inline constexpr uint32_t kModeCr0Em = 1u << 2;    // CR0.EM: x87 #NM, MMX/SSE #
 inline constexpr uint32_t kModeCr0Ts = 1u << 3;    // CR0.TS: x87/MMX/SSE #NM
 inline constexpr uint32_t kModeNoSse = 1u << 4;    // CR4.OSFXSR clear: SSE #UD
 inline constexpr uint32_t kModeIfAllowed = 1u << 17;  // CPL <= IOPL: CLI/STI run inline
+inline constexpr uint32_t kModeCpl0 = 1u << 18;       // CPL 0: POPF may change IOPL inline
 
 // How memory through each segment register is translated: two bits per register (ES CS
 // SS DS FS GS, encoding order) from bit kModeSegShift.
@@ -36,9 +37,10 @@ inline SegClass seg_class(ModeKey m, int seg) {
 
 // The mode key for the vCPU's current control registers and segment classes.
 inline ModeKey make_mode(uint32_t cr0, uint32_t cr4, const SegClass (&segs)[6], bool one_shot,
-                         bool if_allowed = true) {
+                         bool if_allowed = true, bool cpl0 = true) {
   uint32_t bits = (cr0 & 0xE);  // MP EM TS sit at the same bit positions in CR0
   if (if_allowed) bits |= kModeIfAllowed;
+  if (cpl0) bits |= kModeCpl0;
   if (!(cr4 & (1u << 9))) bits |= kModeNoSse;
   if (one_shot) bits |= kModeOneShot;
   for (int i = 0; i < 6; ++i) bits |= uint32_t(segs[i]) << (kModeSegShift + 2 * i);
