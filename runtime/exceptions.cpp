@@ -21,7 +21,7 @@ bool contributory(int v) { return v == 0 || (v >= 10 && v <= 13); }
 
 // One attempt. Returns nothing on success, or the exception the attempt itself raised.
 std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32_t error,
-                                  bool software) {
+                                  bool software, uint32_t frame_eip) {
   VcpuState& v = m.vcpu();
   const uint32_t idt_error = uint32_t(vector) * 8 + 2 + (software ? 0 : 1);
   if (uint32_t(vector) * 8 + 7 > v.idtr.limit) return Nested{13, idt_error};
@@ -53,7 +53,7 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   uint32_t frame[4];
   int n = 0;
   if (has_error) frame[n++] = error;
-  frame[n++] = v.eip;
+  frame[n++] = frame_eip;
   frame[n++] = v.seg[kCS].selector;
   frame[n++] = v.eflags;
   uint32_t esp = v.gpr[4];
@@ -79,25 +79,27 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
 
 }  // namespace
 
-void deliver_exception(Machine& m, int vector, bool has_error, uint32_t error, bool software) {
+void deliver_exception(Machine& m, int vector, bool has_error, uint32_t error, bool software,
+                       std::optional<uint32_t> return_eip) {
   m.stats().exceptions_delivered++;
   if (FILE* t = m.options().trace_int)
     std::fprintf(t, "exception %d (error 0x%x) at eip=%08x esp=%08x\n", vector, error,
                  m.vcpu().eip, m.vcpu().gpr[4]);
   int first = vector;
-  auto nested = try_deliver(m, vector, has_error, error, software);
+  const uint32_t fault_eip = m.vcpu().eip;
+  auto nested = try_deliver(m, vector, has_error, error, software, return_eip.value_or(fault_eip));
   if (!nested || m.stopped()) return;
   // A fault while delivering: benign first exceptions are followed by the second one;
   // two contributory ones (or anything during #DF) make a double fault (SDM Table 6-5).
   int second = nested->vector;
   if (first != 8 && !(contributory(first) && contributory(second))) {
-    nested = try_deliver(m, second, true, nested->error, false);
+    nested = try_deliver(m, second, true, nested->error, false, fault_eip);
     if (!nested || m.stopped()) return;
     first = second;
     second = nested->vector;
   }
   if (first != 8) {
-    nested = try_deliver(m, 8, true, 0, false);
+    nested = try_deliver(m, 8, true, 0, false, fault_eip);
     if (!nested || m.stopped()) return;
   }
   m.stop(StopKind::kTripleFault, kStatusGuestError,

@@ -2,15 +2,17 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace bt86::runtime {
 
 class Machine;
 
-// Delivers `vector` as a fault or trap whose return address is vcpu.eip (the monitor sets
-// eip to the next instruction for traps and INT n before calling). `software` marks INT n,
-// INT3 and INTO, whose gate DPL is checked against CPL.
+// Delivers `vector` at vcpu.eip. A fault saves vcpu.eip (the faulting instruction); a
+// trap or INT n passes `return_eip` (the next instruction) for its frame, while a fault
+// raised by the delivery itself still saves the INT's own EIP. `software` marks INT n, INT3
+// and INTO, whose gate DPL is checked against CPL.
 void deliver_exception(Machine& m, int vector, bool has_error, uint32_t error,
-                       bool software = false);
+                       bool software = false, std::optional<uint32_t> return_eip = {});
 
 }  // namespace bt86::runtime

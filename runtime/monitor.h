@@ -37,5 +37,8 @@ bool perform_control(Machine& m, const translator::Insn& in, translator::Kind k)
 bool perform_segment(Machine& m, const translator::Insn& in, translator::Kind k);
 bool perform_string(Machine& m, const translator::Insn& in, translator::Kind k);
 bool perform_descriptor(Machine& m, const translator::Insn& in, translator::Kind k);
+// Far JMP/CALL to `sel:offset` (runtime/monitor_far.cpp).
+bool perform_far_transfer(Machine& m, const translator::Insn& in, translator::Kind k,
+                          uint16_t sel, uint32_t offset);
 
 }  // namespace bt86::runtime

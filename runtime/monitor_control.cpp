@@ -98,17 +98,14 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
   VcpuState& v = m.vcpu();
   switch (k) {
     case Kind::Int:
-      v.eip = in.next_eip();
-      deliver_exception(m, int(in.ops[0].imm.value.u & 0xFF), false, 0, true);
+      deliver_exception(m, int(in.ops[0].imm.value.u & 0xFF), false, 0, true, in.next_eip());
       return false;
     case Kind::Int3:
-      v.eip = in.next_eip();
-      deliver_exception(m, 3, false, 0, true);
+      deliver_exception(m, 3, false, 0, true, in.next_eip());
       return false;
     case Kind::Into:
       if (!(v.eflags & kFlagOF)) return true;
-      v.eip = in.next_eip();
-      deliver_exception(m, 4, false, 0, true);
+      deliver_exception(m, 4, false, 0, true, in.next_eip());
       return false;
     case Kind::Iret:
       return iret(m, in);
@@ -117,20 +114,7 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
       uint16_t sel;
       uint32_t off;
       if (!far_pointer(m, in, &sel, &off)) return false;
-      const unsigned n = in.z.operand_width / 8;
-      const uint32_t old_esp = v.gpr[4];
-      const uint16_t old_cs = v.seg[kCS].selector;
-      if (k == Kind::CallFar) {
-        // PUSH CS writes 16 bits into a 32-bit slot on current processors.
-        if (!push32(m, old_cs, n)) return false;
-        if (!push32(m, in.next_eip(), n)) return false;
-      }
-      if (!load_code_segment(m, in, sel)) {
-        v.gpr[4] = old_esp;
-        return false;
-      }
-      v.eip = n == 2 ? off & 0xFFFF : off;
-      return false;
+      return perform_far_transfer(m, in, k, sel, off);
     }
     case Kind::RetFar: {
       const unsigned n = in.z.operand_width / 8;

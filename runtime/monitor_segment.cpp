@@ -68,8 +68,12 @@ bool load_data_segment(Machine& m, const Insn& /*in*/, int seg, uint16_t selecto
     }
   }
   // Any base or limit loads; the translator's mode key decides how accesses through it run
-  // (and names what it cannot run yet when the guest first uses it).
-  v.seg[seg] = Segment{selector, d->base, d->limit, d->attrib};
+  // (and names what it cannot run yet when the guest first uses it). The CPU sets the
+  // descriptor's accessed bit in its table.
+  uint32_t type_byte = descriptor_address(m, selector) + 5;
+  uint64_t b = 0;
+  if (m.mem().read(type_byte, 1, &b) && !(b & 1)) m.mem().write(type_byte, 1, b | 1);
+  v.seg[seg] = Segment{selector, d->base, d->limit, uint16_t(d->attrib | 1)};
   return true;
 }
 

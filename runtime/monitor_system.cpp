@@ -230,6 +230,11 @@ bool perform_system(Machine& m, const Insn& in, Kind k) {
     case Kind::Rdmsr: return msr(m, in, false);
     case Kind::Wrmsr: return msr(m, in, true);
     case Kind::Rdpmc: return gp0(m);
+    case Kind::Sysenter:
+    case Kind::Sysexit:
+      // The modeled CPU does not report SEP (docs/CPU.md) until SYSEXIT to ring 3 exists.
+      m.raise(6);
+      return false;
     default:
       return unsupported(m, in, "this instruction is not handled yet");
   }

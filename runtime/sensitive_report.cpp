@@ -279,6 +279,8 @@ bool operand_value(const translator::Insn& in, int i, const VcpuSnapshot& before
 
 std::string hex(uint32_t v, int digits = 8) { return strfmt("0x%0*x", digits, v); }
 
+uint32_t width_mask(unsigned bits) { return bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1; }
+
 std::string if_iopl(uint64_t flags) {
   return strfmt("IF=%u IOPL=%u", unsigned(flags >> 9) & 1, unsigned(flags >> 12) & 3);
 }
@@ -422,10 +424,12 @@ std::string gave(const translator::Insn& in, Kind k, const VcpuSnapshot& b,
     case Kind::Sldt:
     case Kind::Str:
     case Kind::MovFromSeg:
+    {
       if (!operand_value(in, 0, b, a, mem, &v)) return "(its operand is outside guest RAM)";
-      if (in.ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY) v &= 0xFFFF;
-      return strfmt("%s %s", in.ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY ? "stored" : "wrote",
-                    hex(v, in.ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY ? 4 : 8).c_str());
+      const bool to_mem = in.ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY;
+      const unsigned bits = to_mem ? 16 : in.ops[0].size;  // these store 16 bits to memory
+      return strfmt("%s %s", to_mem ? "stored" : "wrote", hex(v & width_mask(bits), bits / 4).c_str());
+    }
     case Kind::Pushf: {
       uint64_t pushed = 0;
       if (!mem.read(a.gpr[4], in.z.operand_width / 8, &pushed)) return "(stack outside guest RAM)";
@@ -450,7 +454,10 @@ std::string gave(const translator::Insn& in, Kind k, const VcpuSnapshot& b,
     case Kind::LoadFarPtr: {
       int s = loaded_segment(in, k);
       if (s < 0) return changes(b, a);
-      return strfmt("loaded %s = %s from the guest's GDT", kSegName[s], hex(a.sel[s], 4).c_str());
+      if ((a.sel[s] & ~3u) == 0)
+        return strfmt("loaded %s = %s (a null selector)", kSegName[s], hex(a.sel[s], 4).c_str());
+      return strfmt("loaded %s = %s from the guest's %s", kSegName[s], hex(a.sel[s], 4).c_str(),
+                    (a.sel[s] & 4) ? "LDT" : "GDT");
     }
     case Kind::Lar:
     case Kind::Lsl: {
@@ -466,13 +473,16 @@ std::string gave(const translator::Insn& in, Kind k, const VcpuSnapshot& b,
                     cpuid_text(b.gpr[0], a.gpr[0], a.gpr[3], a.gpr[1], a.gpr[2]).c_str());
     case Kind::Rdtsc:
       return strfmt("EDX:EAX = 0x%08x%08x (host TSC + the guest's offset)", a.gpr[2], a.gpr[0]);
+    case Kind::Cli:
+    case Kind::Sti:
+      return strfmt("virtual IF %u -> %u", (b.eflags >> 9) & 1, (a.eflags >> 9) & 1);
     case Kind::In:
     case Kind::Out: {
       const ZydisDecodedOperand& port_op = in.ops[k == Kind::In ? 1 : 0];
       uint32_t port = port_op.type == ZYDIS_OPERAND_TYPE_IMMEDIATE ? uint32_t(port_op.imm.value.u)
                                                                   : b.gpr[2] & 0xFFFF;
       const unsigned bits = in.ops[k == Kind::In ? 0 : 1].size;
-      const uint32_t mask = bits == 32 ? 0xFFFFFFFF : (1u << bits) - 1;
+      const uint32_t mask = width_mask(bits);
       if (k == Kind::In)
         return strfmt("read %s from port %s (device model)", hex(a.gpr[0] & mask, bits / 4).c_str(),
                       hex(port, 4).c_str());
@@ -536,20 +546,18 @@ Naive naive(const translator::Insn& in, Kind k, const VcpuSnapshot& b, const Gue
   switch (k) {
     case Kind::Sgdt: return {table_answer(h.sgdt, false), true};
     case Kind::Sidt: return {table_answer(h.sidt, true), true};
-    case Kind::Smsw: {
-      const NativeResult& r = to_mem ? h.smsw_mem : h.smsw_reg;
-      if (r.signal) return {native_outcome(r), true};
-      return {strfmt("%s %s (the host's CR0, or Linux's UMIP stand-in for it)",
-                     to_mem ? "stores" : "writes",
-                     hex(uint32_t(to_mem ? r.value & 0xFFFF : r.value), to_mem ? 4 : 8).c_str()),
-              true};
-    }
+    case Kind::Smsw:
     case Kind::Sldt:
     case Kind::Str: {
-      const NativeResult& r = k == Kind::Sldt ? h.sldt : h.str;
+      const NativeResult& r = k == Kind::Smsw ? (to_mem ? h.smsw_mem : h.smsw_reg)
+                              : k == Kind::Sldt ? h.sldt
+                                                : h.str;
       if (r.signal) return {native_outcome(r), true};
-      return {strfmt("%s %s (the host's %s selector)", to_mem ? "stores" : "writes",
-                     hex(uint32_t(r.value), 4).c_str(), k == Kind::Sldt ? "LDT" : "TSS"),
+      const unsigned bits = to_mem ? 16 : in.ops[0].size;
+      const char* what = k == Kind::Smsw ? "CR0" : k == Kind::Sldt ? "LDT selector" : "TSS selector";
+      return {strfmt("%s %s (the host's %s, or Linux's UMIP stand-in for it)",
+                     to_mem ? "stores" : "writes",
+                     hex(uint32_t(r.value) & width_mask(bits), bits / 4).c_str(), what),
               true};
     }
     case Kind::Pushf: {
@@ -769,25 +777,26 @@ std::vector<Kind> observed_kinds(const std::array<SensitiveReport::Entry, size_t
   return kinds;
 }
 
-// Appends `text` wrapped at 100 columns, every line starting with `indent`.
-void wrap(std::string& out, const std::string& indent, const std::string& text) {
-  size_t col = 0, i = 0;
+// Appends `lead` + `text` wrapped at 100 columns, continuation lines indented to match.
+void wrap(std::string& out, const std::string& lead, const std::string& text) {
+  const std::string hang(lead.size(), ' ');
+  out += lead;
+  size_t col = lead.size(), i = 0;
+  bool line_empty = true;
   while (i < text.size()) {
     size_t sp = text.find(' ', i);
     std::string word = text.substr(i, sp == std::string::npos ? std::string::npos : sp - i);
     i = sp == std::string::npos ? text.size() : sp + 1;
-    if (col == 0) {
-      out += indent;
-      col = indent.size();
-    } else if (col + 1 + word.size() > 100) {
-      out += "\n" + indent;
-      col = indent.size();
-    } else {
+    if (!line_empty && col + 1 + word.size() > 100) {
+      out += "\n" + hang;
+      col = hang.size();
+    } else if (!line_empty) {
       out += ' ';
       ++col;
     }
     out += word;
     col += word.size();
+    line_empty = false;
   }
   out += '\n';
 }
