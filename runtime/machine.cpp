@@ -101,7 +101,8 @@ translator::ModeKey Machine::mode(bool one_shot) const {
                   ? translator::SegClass::kFlat
                   : translator::SegClass::kLimited;
   const bool if_allowed = v.cpl <= ((v.eflags & kFlagIOPL) >> 12);
-  return translator::make_mode(v.cr0, v.cr4, segs, one_shot, if_allowed, v.cpl == 0);
+  return translator::make_mode(v.cr0, v.cr4, segs, one_shot, if_allowed, v.cpl == 0,
+                               v.eflags & kFlagTF);
 }
 
 void Machine::reset_extended_state() { init_guest_fx(vcpu().guest_fx); }
@@ -232,6 +233,10 @@ StopInfo Machine::run() {
     if (opt_.trace_exec)
       std::fprintf(opt_.trace_exec, "Trace: [%p] %08x\n", static_cast<void*>(b->code), b->eip);
 
+    // Single-stepping: TF at the start of the instruction means a #DB trap after it, if it
+    // completes without raising an exception (SDM vol. 3, 17.3.1.4).
+    const bool stepping = v.eflags & kFlagTF;
+    const uint64_t delivered_before = stats_.exceptions_delivered;
     v.exit_reason = ExitReason::kNone;
     glue_.enter(&v, b->entry());
 
@@ -263,6 +268,12 @@ StopInfo Machine::run() {
         break;
       default:
         BT_ASSERT(false, "block at 0x%08x exited without a reason", b->eip);
+    }
+    if (stepping && !stopped() && v.exit_reason != ExitReason::kPending &&
+        v.exit_reason != ExitReason::kFault && stats_.exceptions_delivered == delivered_before &&
+        !next_one_shot_) {
+      v.dr[6] |= 1u << 14;  // BS
+      raise(1);
     }
   }
   stats_.tsc_total += __rdtsc() - t_start;

@@ -187,7 +187,6 @@ bool perform_system(Machine& m, const Insn& in, Kind k) {
       if (v.cpl > iopl(v)) mask &= ~kFlagIF;
       if (n == 2) mask &= 0xFFFF;
       v.eflags = (v.eflags & ~mask) | (value & mask) | 0x2;
-      if (v.eflags & kFlagTF) return unsupported(m, in, "single-stepping (TF) is not modeled yet");
       return true;
     }
     case Kind::Cpuid: {

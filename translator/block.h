@@ -47,6 +47,7 @@ struct Block {
   uint32_t pages[2] = {~0u, ~0u}; // guest-physical pages its bytes come from
   bool valid = true;
   bool one_shot = false;          // run once and forget (after a code-page write)
+  bool unlinked = false;          // never chained or in the inline table (single-step)
   std::vector<SideEntry> side;
   boost::container::small_vector<uint32_t, 2> exit_slots;  // direct exits it owns
   boost::container::small_vector<uint32_t, 4> incoming;    // slots linked to it

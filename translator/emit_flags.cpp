@@ -15,10 +15,10 @@ namespace x86 = asmjit::x86;
 namespace off = runtime::vcpu_off;
 
 namespace {
-// System flags PUSHF copies from the vCPU's EFLAGS: IOPL, NT, AC, VIF, VIP, ID (never VM or
-// RF, which PUSHF clears in the image; TF is not modeled and stays 0).
-constexpr uint32_t kSystemFlags = runtime::kFlagIOPL | runtime::kFlagNT | runtime::kFlagAC |
-                                  (1u << 19) | (1u << 20) | runtime::kFlagID;
+// System flags PUSHF copies from the vCPU's EFLAGS: TF, IOPL, NT, AC, VIF, VIP, ID (never
+// VM or RF, which PUSHF clears in the image).
+constexpr uint32_t kSystemFlags = runtime::kFlagTF | runtime::kFlagIOPL | runtime::kFlagNT |
+                                  runtime::kFlagAC | (1u << 19) | (1u << 20) | runtime::kFlagID;
 // The system flags POPF loads at CPL 0: all but RF, VIP, VIF and VM (SDM POPF).
 constexpr uint32_t kPopfSystemFlags =
     runtime::kFlagIOPL | runtime::kFlagNT | runtime::kFlagAC | runtime::kFlagID;
@@ -63,8 +63,8 @@ namespace bt86::translator {
 // POPF at CPL 0 (32-bit): arithmetic flags and DF into host RFLAGS, IF into the virtual IF,
 // IOPL NT AC ID into the vCPU's EFLAGS (RF, VIP, VIF and VM are never loaded by POPF). POPF
 // overwrites every arithmetic flag, so once the load has succeeded host flags are free to
-// clobber. TF set: the monitor performs it (and reports that single-stepping is not
-// modeled). No interrupt can be pending yet; with the PIC, setting IF will re-arm the
+// clobber. TF set: the monitor performs it (single-stepping changes the mode key). No
+// interrupt can be pending yet; with the PIC, setting IF will re-arm the
 // pending check.
 void Emitter::emit_popf_inline(uint32_t eip) {
   x86::Mem top = x86::dword_ptr(x86::r12d);

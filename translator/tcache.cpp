@@ -87,7 +87,7 @@ Block* TCache::install(Block proto, const uint8_t* code, size_t size,
     if (list.empty() && protect_) protect_(page, true);
     list.push_back(b);
   }
-  vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)] = uint64_t(b->indirect_entry());
+  if (!b->unlinked) vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)] = uint64_t(b->indirect_entry());
   stats_.blocks++;
   stats_.insns += b->insn_count;
   stats_.guest_bytes += b->guest_size;
@@ -112,7 +112,9 @@ void TCache::patch_rel32(uint32_t rel32_off, const uint8_t* target) {
 void TCache::link(uint32_t slot, Block* target) {
   BT_ASSERT(slot < slots_.size(), "bad slot %u", slot);
   Slot& s = slots_[slot];
-  if (!s.owner || !s.owner->valid || !target->valid || s.linked || s.owner->one_shot) return;
+  if (!s.owner || !s.owner->valid || !target->valid || s.linked || s.owner->one_shot ||
+      s.owner->unlinked || target->unlinked)
+    return;
   patch_rel32(s.rel32_off, target->entry());
   s.linked = target;
   target->incoming.push_back(slot);

@@ -60,7 +60,7 @@ class TCache {
   // The inline table's entries point at blocks of one mode: reset it when the mode changes.
   void reset_ibl();
   void publish_ibl(Block* b) {
-    vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)] = uint64_t(b->indirect_entry());
+    if (!b->unlinked) vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)] = uint64_t(b->indirect_entry());
   }
 
   void set_page_protector(std::function<void(uint32_t page, bool protect)> f) {

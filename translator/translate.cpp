@@ -92,7 +92,8 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
       return fail("%s", failure_.message.c_str());
     }
   }
-  const uint32_t limit = one_shot ? 1 : opt_.max_insns;
+  const bool stepping = mode.bits & kModeSingleStep;
+  const uint32_t limit = (one_shot || stepping) ? 1 : opt_.max_insns;
   std::vector<Insn> insns;
   std::vector<Kind> kinds;
   uint32_t pc = eip;
@@ -205,6 +206,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   proto.eip = eip;
   proto.mode = mode;
   proto.one_shot = one_shot;
+  proto.unlinked = stepping;
   proto.insn_count = uint32_t(insns.size());
   proto.guest_size = pc - eip;
   proto.entry_off = e.entry_off();

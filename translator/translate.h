@@ -20,6 +20,8 @@ inline constexpr uint32_t kModeCr0Ts = 1u << 3;    // CR0.TS: x87/MMX/SSE #NM
 inline constexpr uint32_t kModeNoSse = 1u << 4;    // CR4.OSFXSR clear: SSE #UD
 inline constexpr uint32_t kModeIfAllowed = 1u << 17;  // CPL <= IOPL: CLI/STI run inline
 inline constexpr uint32_t kModeCpl0 = 1u << 18;       // CPL 0: POPF may change IOPL inline
+inline constexpr uint32_t kModeSingleStep = 1u << 19; // EFLAGS.TF: one instruction per block,
+                                                      // never chained, #DB after each
 
 // How memory through each segment register is translated: two bits per register (ES CS
 // SS DS FS GS, encoding order) from bit kModeSegShift.
@@ -37,8 +39,9 @@ inline SegClass seg_class(ModeKey m, int seg) {
 
 // The mode key for the vCPU's current control registers and segment classes.
 inline ModeKey make_mode(uint32_t cr0, uint32_t cr4, const SegClass (&segs)[6], bool one_shot,
-                         bool if_allowed = true, bool cpl0 = true) {
+                         bool if_allowed = true, bool cpl0 = true, bool single_step = false) {
   uint32_t bits = (cr0 & 0xE);  // MP EM TS sit at the same bit positions in CR0
+  if (single_step) bits |= kModeSingleStep;
   if (if_allowed) bits |= kModeIfAllowed;
   if (cpl0) bits |= kModeCpl0;
   if (!(cr4 & (1u << 9))) bits |= kModeNoSse;
