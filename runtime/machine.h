@@ -21,6 +21,8 @@
 
 namespace bt86::runtime {
 
+class SensitiveReport;
+
 struct MachineOptions {
   uint32_t ram_mib = 128;
   uint32_t tc_mib = 64;
@@ -30,6 +32,8 @@ struct MachineOptions {
   bool stop_on_exception = false;
   FILE* trace_exec = nullptr;
   FILE* trace_int = nullptr;
+  // --sensitive-report: the monitor feeds every Monitor row it performs to this report.
+  SensitiveReport* sensitive_report = nullptr;
 };
 
 enum class StopKind {

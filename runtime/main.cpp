@@ -11,6 +11,7 @@
 #include "runtime/cli/options.h"
 #include "runtime/machine.h"
 #include "runtime/pc_wiring.h"
+#include "runtime/sensitive_report.h"
 
 using namespace bt86;
 
@@ -71,6 +72,12 @@ int main(int argc, char** argv) {
   if (config.trace & cli::kTraceOutAsm) opt.translate.trace_out_asm = log;
   if (config.trace & cli::kTraceExec) opt.trace_exec = log;
   if (config.trace & cli::kTraceInt) opt.trace_int = log;
+  // The report sees what the monitor performs: with it on, nothing sensitive runs inline.
+  runtime::SensitiveReport sensitive_report;
+  if (config.sensitive_report) {
+    opt.sensitive_report = &sensitive_report;
+    opt.translate.inline_sensitive = false;
+  }
 
   auto machine = runtime::Machine::create(opt);
   if (!machine) {
@@ -115,6 +122,10 @@ int main(int argc, char** argv) {
         !write_file(config.stats_json, runtime::stats_json(s, m.tc().stats(), tsc_hz)))
       std::fprintf(stderr, "bt86: cannot write %s: %s\n", config.stats_json.c_str(),
                    std::strerror(errno));
+  }
+  if (config.sensitive_report) {
+    auto written = runtime::write_sensitive_report(sensitive_report, config.sensitive_report_file);
+    if (!written) std::fprintf(stderr, "bt86: %s\n", written.error().message.c_str());
   }
   if (log != stderr) std::fclose(log);
   return stop.status;

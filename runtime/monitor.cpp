@@ -3,6 +3,7 @@
 
 #include "common/assert.h"
 #include "runtime/machine.h"
+#include "runtime/sensitive_report.h"
 #include "translator/classify.h"
 #include "translator/translate.h"
 
@@ -151,6 +152,10 @@ void perform_monitor_call(Machine& m) {
             "copied instruction at 0x%08x reached the monitor: %s", v.eip,
             translator::format_insn(in).c_str());
 
+  SensitiveReport* report = m.options().sensitive_report;
+  VcpuSnapshot before;
+  if (report) before = v;
+
   bool next = false;
   switch (k) {
     case Kind::Undef:
@@ -183,6 +188,7 @@ void perform_monitor_call(Machine& m) {
       break;
   }
   if (next) v.eip = in.next_eip();
+  if (report) report->observe(in, k, before, v, m.mem());
 }
 
 }  // namespace bt86::runtime

@@ -27,7 +27,8 @@ bool ends_block(Kind k) {
 // Sensitive rows performed inline in this mode instead of by the monitor: CLI and STI
 // when CPL <= IOPL (they only write the virtual IF), 32-bit PUSHF (which only reads), and
 // 32-bit POPF at CPL 0.
-bool performed_inline(const Insn& in, Kind k, ModeKey mode) {
+bool performed_inline(const Insn& in, Kind k, ModeKey mode, bool enabled) {
+  if (!enabled) return false;
   if (k == Kind::Cli || k == Kind::Sti) return mode.bits & kModeIfAllowed;
   if (k == Kind::Pushf) return in.z.operand_width == 32;
   if (k == Kind::Popf) return in.z.operand_width == 32 && (mode.bits & kModeCpl0);
@@ -53,14 +54,14 @@ bool count_may_be_zero(const Insn& in) {
 // True unless every arithmetic flag is overwritten before any is read. The emitter may
 // clobber dead flags at block entry (one cmp instead of a flag-free sequence).
 bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>& kinds,
-                         ModeKey mode) {
+                         ModeKey mode, bool inline_enabled) {
   ZydisAccessedFlagsMask written = 0;
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
     Treatment t = info(kinds[i]).treatment;
     if (kinds[i] == Kind::Pushf) return true;  // reads every flag
-    if (kinds[i] == Kind::Popf && performed_inline(in, kinds[i], mode)) return false;  // writes all
-    if (performed_inline(in, kinds[i], mode)) continue;  // CLI/STI touch no arithmetic flag
+    if (kinds[i] == Kind::Popf && performed_inline(in, kinds[i], mode, inline_enabled)) return false;  // writes all
+    if (performed_inline(in, kinds[i], mode, inline_enabled)) continue;  // CLI/STI touch no arithmetic flag
     if (t == Treatment::Monitor || t == Treatment::Undef) return true;
     const ZydisAccessedFlags* f = in.z.cpu_flags;
     if (f && (f->tested & kArith & ~written)) return true;
@@ -132,7 +133,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     pc = in.next_eip();
     if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
     bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;
-    if ((ends_block(k) && !performed_inline(in, k, mode)) || to_monitor || crosses_page) break;
+    if ((ends_block(k) && !performed_inline(in, k, mode, opt_.inline_sensitive)) || to_monitor || crosses_page) break;
   }
 
   if (opt_.trace_in_asm) {
@@ -145,7 +146,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
 
   Emitter e(tc_.next_address(), glue_, tc_, mode);
   e.set_counting(opt_.count);
-  e.begin_block(eip, flags_live_at_entry(insns, kinds, mode));
+  e.begin_block(eip, flags_live_at_entry(insns, kinds, mode, opt_.inline_sensitive));
   bool ended = false;
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
@@ -163,7 +164,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
         ended = ends_block(k);
         break;
       case Treatment::Monitor:
-        if (performed_inline(in, k, mode)) {
+        if (performed_inline(in, k, mode, opt_.inline_sensitive)) {
           if (k == Kind::Pushf) {
             e.emit_pushf_inline();
             break;

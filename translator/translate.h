@@ -67,6 +67,7 @@ struct TranslateOptions {
   uint32_t max_insns = 64;
   bool verify = false;          // run the confinement verifier on every block
   bool count = false;           // --stats: count block entries and indirect branches
+  bool inline_sensitive = true;  // CLI/STI/PUSHF/POPF inline; off: all go to the monitor
   FILE* trace_in_asm = nullptr;
   FILE* trace_out_asm = nullptr;
 };

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -172,6 +173,46 @@ TEST_CASE("SGDT: bt86's answer is read back as limit word then 32-bit base", "[r
     CHECK_THAT(s.naive, Contains(strfmt("limit 0x%04x base 0x%08x", n.limit, uint32_t(n.value))));
 }
 
+TEST_CASE("SGDT with 16-bit addressing stores at the 16-bit effective address", "[runtime]") {
+  Guest g;
+  // addr16 sgdt [bx+si]  (67 0f 01 00): only BX and SI count, and their sum wraps at 64 KiB:
+  // 0xFFF8 + 0x3010 = 0x13008 -> 0x3008.
+  VcpuSnapshot before = at(0x100014);
+  before.gpr[3] = 0xABCDFFF8;
+  before.gpr[6] = 0x00013010;
+  REQUIRE(g.mem.write(0x3008, 2, 0x07FF));
+  REQUIRE(g.mem.write(0x300A, 4, 0x00107000));
+  CHECK(g.run({0x67, 0x0f, 0x01, 0x00}, 0x100014, before, before) == Kind::Sgdt);
+  CHECK_THAT(g.sample(Kind::Sgdt).gave, Contains("limit 0x07ff base 0x00107000"));
+}
+
+TEST_CASE("a VcpuState converts to the snapshot the report reads", "[runtime]") {
+  auto v = std::make_unique<VcpuState>();
+  for (int i = 0; i < 8; ++i) v->gpr[i] = 0x1000u * (i + 1);
+  v->eip = 0x100123;
+  v->eflags = 0x3202;
+  for (int i = 0; i < 6; ++i) v->seg[i].selector = uint16_t(0x08 * (i + 1) + 3);
+  v->gdtr = {0x00102000, 0x17};
+  v->idtr = {0x00107000, 0x7FF};
+  v->ldtr.selector = 0x38;
+  v->tr.selector = 0x40;
+  v->cr0 = 0x80000011;
+  v->cr4 = 0x10;
+  v->cpl = 3;
+  VcpuSnapshot s = *v;
+  for (int i = 0; i < 8; ++i) CHECK(s.gpr[i] == v->gpr[i]);
+  for (int i = 0; i < 6; ++i) CHECK(s.sel[i] == v->seg[i].selector);
+  CHECK(s.eip == 0x100123);
+  CHECK(s.eflags == 0x3202);
+  CHECK((s.gdtr.base == 0x00102000 && s.gdtr.limit == 0x17));
+  CHECK((s.idtr.base == 0x00107000 && s.idtr.limit == 0x7FF));
+  CHECK(s.ldtr == 0x38);
+  CHECK(s.tr == 0x40);
+  CHECK(s.cr0 == 0x80000011);
+  CHECK(s.cr4 == 0x10);
+  CHECK(s.cpl == 3);
+}
+
 TEST_CASE("counts every execution but keeps only the first four distinct EIPs", "[runtime]") {
   Guest g;
   VcpuSnapshot s = at(0x1000);
@@ -298,6 +339,15 @@ TEST_CASE("SMSW: the virtual CR0 beside what CPL 3 gets here", "[runtime]") {
     CHECK_THAT(s.naive, Contains(strfmt("writes 0x%08x", uint32_t(n.value))));
   // PE is set in any protected-mode host, whatever UMIP returns in its place.
   if (!n.signal) CHECK((n.value & 1) == 1);
+
+  // smsw ax (66 0f 01 e0): a 16-bit destination, on both sides.
+  VcpuSnapshot b16 = at(0x100064), a16 = b16;
+  b16.gpr[0] = 0xDEAD0000;
+  a16.gpr[0] = 0xDEAD0011;
+  CHECK(g.run({0x66, 0x0f, 0x01, 0xe0}, 0x100064, b16, a16) == Kind::Smsw);
+  const auto& s16 = g.sample(Kind::Smsw, 1);
+  CHECK_THAT(s16.gave, Contains("wrote 0x0011"));
+  if (!n.signal) CHECK_THAT(s16.naive, Contains(strfmt("writes 0x%04x ", uint32_t(n.value) & 0xFFFF)));
 }
 
 TEST_CASE("CPUID: the modeled CPU beside the host's", "[runtime]") {
@@ -324,7 +374,7 @@ TEST_CASE("CLI: privileged, and measured to fault at CPL 3", "[runtime]") {
   CHECK(g.run({0xfa}, 0x100080, before, after) == Kind::Cli);
 
   const auto& s = g.sample(Kind::Cli);
-  CHECK_THAT(s.gave, Contains("IF 1 -> 0"));
+  CHECK_THAT(s.gave, Contains("virtual IF 1 -> 0"));
   // With IOPL 0 (every Linux process) CLI at CPL 3 is #GP, which Linux delivers as SIGSEGV.
   REQUIRE((own_rflags() & kFlagIOPL) == 0);
   CHECK(host_facts().cli.signal == SIGSEGV);
