@@ -41,6 +41,12 @@ std::optional<Descriptor> read_descriptor(Machine& m, uint16_t selector) {
   return decode_descriptor(raw);
 }
 
+void mark_accessed(Machine& m, uint16_t selector) {
+  uint32_t type_byte = descriptor_address(m, selector) + 5;
+  uint64_t b = 0;
+  if (m.mem().read(type_byte, 1, &b) && !(b & 1)) m.mem().write(type_byte, 1, b | 1);
+}
+
 Gate decode_gate(uint64_t raw) {
   Gate g;
   uint32_t lo = uint32_t(raw), hi = uint32_t(raw >> 32);

@@ -29,6 +29,8 @@ Descriptor decode_descriptor(uint64_t raw);
 std::optional<Descriptor> read_descriptor(Machine& m, uint16_t selector);
 // Guest-linear address of the descriptor for `selector` (valid after read_descriptor).
 uint32_t descriptor_address(const Machine& m, uint16_t selector);
+// Sets the accessed bit of `selector`'s descriptor in its table, as a segment load does.
+void mark_accessed(Machine& m, uint16_t selector);
 
 struct Gate {
   uint16_t selector = 0;

@@ -70,6 +70,13 @@ void stop_outside_ram(Machine& m, uint32_t addr) {
                 m.describe_insn_at(m.vcpu().eip).c_str()));
 }
 
+bool stop_unsupported(Machine& m, const Insn& in, const char* why) {
+  m.stop(StopKind::kGuestError, kStatusGuestError,
+         strfmt("unsupported: %s at EIP 0x%08x (%s): %s", translator::format_insn(in).c_str(),
+                in.eip, translator::hex_bytes(in.bytes, in.z.length).c_str(), why));
+  return false;
+}
+
 bool read_operand(Machine& m, const Insn& in, int i, uint32_t* out) {
   const ZydisDecodedOperand& op = in.ops[i];
   switch (op.type) {

@@ -26,6 +26,8 @@ bool write_operand(Machine& m, const translator::Insn& in, int i, uint32_t value
 bool push32(Machine& m, uint32_t value, unsigned size = 4);
 bool pop32(Machine& m, uint32_t* value, unsigned size = 4);
 void stop_outside_ram(Machine& m, uint32_t addr);
+// Stops the VM naming the instruction and what bt86 cannot do yet; returns false.
+bool stop_unsupported(Machine& m, const translator::Insn& in, const char* why);
 uint32_t parity_flag(uint32_t result);
 
 // Families. Each returns false when it raised an exception or stopped the VM; true means

@@ -12,13 +12,6 @@ using translator::Kind;
 
 namespace {
 
-bool stop_unsupported(Machine& m, const Insn& in, const char* why) {
-  m.stop(StopKind::kGuestError, kStatusGuestError,
-         strfmt("unsupported: %s at EIP 0x%08x: %s", translator::format_insn(in).c_str(), in.eip,
-                why));
-  return false;
-}
-
 // Loads CS for a far transfer at the current privilege level. false: raised or stopped.
 bool load_code_segment(Machine& m, const Insn& in, uint16_t selector) {
   VcpuState& v = m.vcpu();

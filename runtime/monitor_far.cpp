@@ -21,13 +21,6 @@ struct FarTarget {
   unsigned push_size;  // CALL: bytes per pushed CS/EIP
 };
 
-bool stop_unsupported(Machine& m, const Insn& in, const char* why) {
-  m.stop(StopKind::kGuestError, kStatusGuestError,
-         strfmt("unsupported: %s at EIP 0x%08x: %s", translator::format_insn(in).c_str(), in.eip,
-                why));
-  return false;
-}
-
 bool gp(Machine& m, uint32_t error) {
   m.raise(13, true, error & ~3u);
   return false;
@@ -91,9 +84,7 @@ std::optional<FarTarget> resolve(Machine& m, const Insn& in, uint16_t sel, uint3
 
 // Loads CS and sets the descriptor's accessed bit in its table, as the CPU does.
 void commit_cs(Machine& m, const FarTarget& t) {
-  uint32_t type_byte = descriptor_address(m, t.selector) + 5;
-  uint64_t b = 0;
-  if (m.mem().read(type_byte, 1, &b) && !(b & 1)) m.mem().write(type_byte, 1, b | 1);
+  mark_accessed(m, t.selector);
   m.vcpu().seg[kCS] = Segment{t.selector, t.code.base, t.code.limit, uint16_t(t.code.attrib | 1)};
 }
 

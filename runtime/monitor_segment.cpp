@@ -3,6 +3,7 @@
 #include "runtime/descriptors.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
+#include "translator/translate.h"
 
 namespace bt86::runtime {
 
@@ -10,18 +11,6 @@ using translator::Insn;
 using translator::Kind;
 
 namespace {
-
-int seg_index(ZydisRegister r) {
-  switch (r) {
-    case ZYDIS_REGISTER_ES: return kES;
-    case ZYDIS_REGISTER_CS: return kCS;
-    case ZYDIS_REGISTER_SS: return kSS;
-    case ZYDIS_REGISTER_DS: return kDS;
-    case ZYDIS_REGISTER_FS: return kFS;
-    case ZYDIS_REGISTER_GS: return kGS;
-    default: return -1;
-  }
-}
 
 // Loads a data segment register (or SS) with `selector`. false: raised or stopped.
 bool load_data_segment(Machine& m, const Insn& /*in*/, int seg, uint16_t selector) {
@@ -70,9 +59,7 @@ bool load_data_segment(Machine& m, const Insn& /*in*/, int seg, uint16_t selecto
   // Any base or limit loads; the translator's mode key decides how accesses through it run
   // (and names what it cannot run yet when the guest first uses it). The CPU sets the
   // descriptor's accessed bit in its table.
-  uint32_t type_byte = descriptor_address(m, selector) + 5;
-  uint64_t b = 0;
-  if (m.mem().read(type_byte, 1, &b) && !(b & 1)) m.mem().write(type_byte, 1, b | 1);
+  mark_accessed(m, selector);
   v.seg[seg] = Segment{selector, d->base, d->limit, uint16_t(d->attrib | 1)};
   return true;
 }
@@ -83,12 +70,12 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
   VcpuState& v = m.vcpu();
   switch (k) {
     case Kind::MovFromSeg: {
-      uint16_t sel = v.seg[seg_index(in.ops[1].reg.value)].selector;
+      uint16_t sel = v.seg[translator::segment_index(in.ops[1].reg.value)].selector;
       // To a register the selector is zero-extended; to memory 16 bits are written.
       return write_operand(m, in, 0, sel);
     }
     case Kind::PushSeg: {
-      uint16_t sel = v.seg[seg_index(in.ops[0].reg.value)].selector;
+      uint16_t sel = v.seg[translator::segment_index(in.ops[0].reg.value)].selector;
       const unsigned n = in.z.operand_width / 8;
       // With a 32-bit operand size current processors write 16 bits into the 4-byte slot.
       uint32_t esp = v.gpr[4] - n;
@@ -102,7 +89,7 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
     case Kind::MovToSeg: {
       uint32_t sel = 0;
       if (!read_operand(m, in, 1, &sel)) return false;
-      return load_data_segment(m, in, seg_index(in.ops[0].reg.value), uint16_t(sel));
+      return load_data_segment(m, in, translator::segment_index(in.ops[0].reg.value), uint16_t(sel));
     }
     case Kind::PopSeg: {
       const unsigned n = in.z.operand_width / 8;
@@ -111,7 +98,7 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
         stop_outside_ram(m, v.gpr[4]);
         return false;
       }
-      if (!load_data_segment(m, in, seg_index(in.ops[0].reg.value), uint16_t(sel))) return false;
+      if (!load_data_segment(m, in, translator::segment_index(in.ops[0].reg.value), uint16_t(sel))) return false;
       v.gpr[4] += n;
       return true;
     }

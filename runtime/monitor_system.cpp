@@ -21,13 +21,6 @@ constexpr uint32_t kCr4Supported = (1u << 2) | (1u << 3) | (1u << 4) | (1u << 7)
 constexpr uint32_t kPopfMask = kArithFlags | kFlagTF | kFlagIF | kFlagDF | kFlagIOPL | kFlagNT |
                                kFlagAC | kFlagID;
 
-bool unsupported(Machine& m, const Insn& in, const char* why) {
-  m.stop(StopKind::kGuestError, kStatusGuestError,
-         strfmt("unsupported: %s at EIP 0x%08x (%s): %s", translator::format_insn(in).c_str(),
-                in.eip, translator::hex_bytes(in.bytes, in.z.length).c_str(), why));
-  return false;
-}
-
 bool gp0(Machine& m) {
   m.raise(13, true, 0);
   return false;
@@ -76,8 +69,8 @@ bool mov_cr(Machine& m, const Insn& in) {
   }
   uint32_t value = read_reg(m, gpr);
   if (cr == ZYDIS_REGISTER_CR0) {
-    if (value & kCr0Pg) return unsupported(m, in, "paging is not supported yet");
-    if (!(value & kCr0Pe)) return unsupported(m, in, "real mode is not supported yet");
+    if (value & kCr0Pg) return stop_unsupported(m, in, "paging is not supported yet");
+    if (!(value & kCr0Pe)) return stop_unsupported(m, in, "real mode is not supported yet");
     value |= kCr0Et;
   }
   if (cr == ZYDIS_REGISTER_CR4 && (value & ~kCr4Supported)) return gp0(m);
@@ -113,7 +106,7 @@ bool mov_dr(Machine& m, const Insn& in) {
   if (n == 6) value = (value & 0x0000E00F) | 0xFFFF0FF0;
   if (n == 7) {
     value = (value & 0xFFFF23FF) | 0x400;
-    if (value & 0xFF) return unsupported(m, in, "hardware breakpoints (DR7 enable bits) are not modeled yet");
+    if (value & 0xFF) return stop_unsupported(m, in, "hardware breakpoints (DR7 enable bits) are not modeled yet");
   }
   v.dr[n] = value;
   return true;
@@ -235,7 +228,7 @@ bool perform_system(Machine& m, const Insn& in, Kind k) {
       m.raise(6);
       return false;
     default:
-      return unsupported(m, in, "this instruction is not handled yet");
+      return stop_unsupported(m, in, "this instruction is not handled yet");
   }
 }
 

@@ -20,16 +20,6 @@ uint32_t relative_target(const Insn& in) {
   return in.z.operand_width == 16 ? (t & 0xFFFF) : t;
 }
 
-void lea_esp(Emitter& e, int64_t disp) {
-  ZydisEncoderRequest req{};
-  req.mnemonic = ZYDIS_MNEMONIC_LEA;
-  req.operand_count = 2;
-  req.operands[0] = Emitter::reg(kEsp);
-  req.operands[1] = Emitter::gmem(kEsp, kNone, 0, disp, 4);  // LEA: size of the destination
-  req.address_size_hint = ZYDIS_ADDRESS_SIZE_HINT_32;
-  if (!e.encode(req, false)) e.fail("cannot encode lea");
-}
-
 void push_return(Emitter& e, const Insn& in) {
   const unsigned n = in.z.operand_width / 8;
   uint32_t ret = in.next_eip();
@@ -37,7 +27,7 @@ void push_return(Emitter& e, const Insn& in) {
         {Emitter::gmem(kEsp, kNone, 0, -int(n), uint16_t(n)),
          Emitter::imm(n == 2 ? int16_t(ret) : int32_t(ret))},
         true);
-  lea_esp(e, -int(n));
+  e.lea32(kEsp, kEsp, -int(n));
 }
 
 // r15d = the operand of JMP/CALL r/m (zero-extended when 16-bit).
@@ -123,7 +113,7 @@ void Emitter::emit_branch(const Insn& in, Kind kind) {
       uint32_t extra = in.z.operand_count_visible > 0 ? uint32_t(in.ops[0].imm.value.u & 0xFFFF) : 0;
       ins(n == 2 ? ZYDIS_MNEMONIC_MOVZX : ZYDIS_MNEMONIC_MOV,
           {reg(ZYDIS_REGISTER_R15D), gmem(kEsp, kNone, 0, 0, uint16_t(n))}, true);
-      lea_esp(*this, n + extra);
+      lea32(kEsp, kEsp, n + extra);
       indirect_jump_r15();
       return;
     }

@@ -21,17 +21,6 @@ ZydisRegister sized(ZydisRegister r32, unsigned bytes) {
 
 namespace {
 
-// lea dst32, [base32 + disp]: 32-bit wrap-around, flags untouched.
-void lea32(Emitter& e, ZydisRegister dst, ZydisRegister base, int64_t disp) {
-  ZydisEncoderRequest req{};
-  req.mnemonic = ZYDIS_MNEMONIC_LEA;
-  req.operand_count = 2;
-  req.operands[0] = Emitter::reg(dst);
-  req.operands[1] = Emitter::gmem(base, kNone, 0, disp, 4);  // LEA: size of the destination
-  req.address_size_hint = ZYDIS_ADDRESS_SIZE_HINT_32;
-  if (!e.encode(req, false)) e.fail("cannot encode lea");
-}
-
 ZydisEncoderOperand at_esp(int64_t disp, unsigned size) {
   return Emitter::gmem(kEsp, kNone, 0, disp, uint16_t(size));
 }
@@ -64,7 +53,7 @@ void emit_push(Emitter& e, const Insn& in) {
       e.fail("unexpected PUSH operand");
       return;
   }
-  lea32(e, kEsp, kEsp, -int(n));
+  e.lea32(kEsp, kEsp, -int(n));
 }
 
 void emit_pop(Emitter& e, const Insn& in) {
@@ -75,7 +64,7 @@ void emit_pop(Emitter& e, const Insn& in) {
     e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(r), at_esp(0, n)}, true);
     // POP ESP: the popped value is the new ESP; no increment follows.
     if (dst.reg.value != ZYDIS_REGISTER_ESP && dst.reg.value != ZYDIS_REGISTER_SP)
-      lea32(e, kEsp, kEsp, n);
+      e.lea32(kEsp, kEsp, n);
     else if (dst.reg.value == ZYDIS_REGISTER_SP)
       e.fail("POP SP");  // would need a 16-bit merge into r12d; not seen in 32-bit code
     return;
@@ -93,7 +82,7 @@ void emit_pop(Emitter& e, const Insn& in) {
   if (!e.guest_mem(in, adjusted, false, &m)) return;
   m.op.mem.size = uint16_t(n);
   e.ins(ZYDIS_MNEMONIC_MOV, {m.op, Emitter::reg(tmp)}, true);
-  lea32(e, kEsp, kEsp, n);
+  e.lea32(kEsp, kEsp, n);
 }
 
 // PUSHA/PUSHAD: EAX ECX EDX EBX (original ESP) EBP ESI EDI, highest address first.
@@ -102,7 +91,7 @@ void emit_pusha(Emitter& e, const Insn& in) {
   for (int g = 0; g < 8; ++g)
     e.ins(ZYDIS_MNEMONIC_MOV,
           {at_esp(-int(n) * (g + 1), n), Emitter::reg(sized(Emitter::host_gpr32(g), n))}, true);
-  lea32(e, kEsp, kEsp, -8 * int(n));
+  e.lea32(kEsp, kEsp, -8 * int(n));
 }
 
 // POPA/POPAD: probe both ends first so that no register changes before a fault.
@@ -116,7 +105,7 @@ void emit_popa(Emitter& e, const Insn& in) {
     e.ins(ZYDIS_MNEMONIC_MOV,
           {Emitter::reg(sized(Emitter::host_gpr32(g), n)), at_esp((7 - g) * int(n), n)}, true);
   }
-  lea32(e, kEsp, kEsp, 8 * int(n));
+  e.lea32(kEsp, kEsp, 8 * int(n));
 }
 
 // ENTER imm16, level: any operand size and nesting level (masked to 5 bits). The stack is
@@ -134,14 +123,14 @@ void emit_enter(Emitter& e, const Insn& in) {
           true);
     e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-n - n * i, n), Emitter::reg(tmp)}, true);
   }
-  lea32(e, ZYDIS_REGISTER_R14D, kEsp, -n);
+  e.lea32(ZYDIS_REGISTER_R14D, kEsp, -n);
   if (level > 0)
     e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-n - n * level, n), Emitter::reg(sized(ZYDIS_REGISTER_R14D, n))},
           true);
   e.ins(ZYDIS_MNEMONIC_MOV,
         {Emitter::reg(sized(ZYDIS_REGISTER_EBP, n)), Emitter::reg(sized(ZYDIS_REGISTER_R14D, n))},
         false);
-  lea32(e, kEsp, kEsp, -n - n * level - size);
+  e.lea32(kEsp, kEsp, -n - n * level - size);
 }
 
 // LEAVE: ESP = EBP, then POP EBP; the load comes first so a fault changes nothing.
@@ -150,7 +139,7 @@ void emit_leave(Emitter& e, const Insn& in) {
   ZydisRegister tmp = sized(ZYDIS_REGISTER_R15D, n);
   e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(tmp), Emitter::gmem(ZYDIS_REGISTER_EBP, kNone, 0, 0, uint16_t(n))},
         true);
-  lea32(e, kEsp, ZYDIS_REGISTER_EBP, n);
+  e.lea32(kEsp, ZYDIS_REGISTER_EBP, n);
   e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(sized(ZYDIS_REGISTER_EBP, n)), Emitter::reg(tmp)}, false);
 }
 

@@ -35,6 +35,16 @@ void Emitter::jmp_abs(uint64_t target) {
   a_.embed(b, 5);
 }
 
+void Emitter::lea32(ZydisRegister dst, ZydisRegister base, int64_t disp) {
+  ZydisEncoderRequest req{};
+  req.mnemonic = ZYDIS_MNEMONIC_LEA;
+  req.operand_count = 2;
+  req.operands[0] = reg(dst);
+  req.operands[1] = gmem(base, ZYDIS_REGISTER_NONE, 0, disp, 4);  // LEA: size of the destination
+  req.address_size_hint = ZYDIS_ADDRESS_SIZE_HINT_32;
+  if (!encode(req, false)) fail("cannot encode lea");
+}
+
 // --- Block framing. ---
 
 void Emitter::begin_block(uint32_t eip, bool flags_live) {

@@ -100,6 +100,8 @@ class Emitter {
   const GlueAddrs& glue() const { return glue_; }
   uint64_t base() const { return base_; }
   void jmp_abs(uint64_t target);  // rel32 jmp to a glue address
+  // lea dst32, [base32 + disp]: 32-bit wrap-around, flags untouched.
+  void lea32(ZydisRegister dst, ZydisRegister base, int64_t disp);
 
  private:
   void emit_entry_check(bool flags_live);
