@@ -175,7 +175,7 @@ void perform_monitor_call(Machine& m) {
     case Kind::In: case Kind::Out: case Kind::Ins: case Kind::Outs:
       next = perform_io(m, in, k);
       break;
-    case Kind::Int: case Kind::Int3: case Kind::Into: case Kind::Iret: case Kind::JmpFar:
+    case Kind::Int: case Kind::Int1: case Kind::Int3: case Kind::Into: case Kind::Iret: case Kind::JmpFar:
     case Kind::CallFar: case Kind::RetFar: case Kind::Bound:
       next = perform_control(m, in, k);
       break;

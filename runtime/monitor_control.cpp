@@ -95,6 +95,10 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
     case Kind::Int3:
       deliver_exception(m, 3, false, 0, true, in.next_eip());
       return false;
+    case Kind::Int1:
+      // ICEBP is delivered like a hardware #DB (a trap): the gate's DPL is not checked.
+      deliver_exception(m, 1, false, 0, false, in.next_eip());
+      return false;
     case Kind::Into:
       if (!(v.eflags & kFlagOF)) return true;
       deliver_exception(m, 4, false, 0, true, in.next_eip());

@@ -78,24 +78,4 @@ std::string sensitive_report_json_path(const std::string& file);
 // `file` and the JSON to sensitive_report_json_path(file). The error names the file.
 Result<void> write_sensitive_report(const SensitiveReport& report, const std::string& file);
 
-// One instruction run natively at CPL 3 under a temporary fault handler.
-struct NativeResult {
-  int signal = 0;      // non-zero: it faulted with this signal (SIGSEGV: #GP), nothing stored
-  uint64_t value = 0;  // what it stored or returned
-  uint16_t limit = 0;  // SGDT/SIDT: the limit word
-};
-
-// What this host gives a ring-3 process, measured once per process. The same probes feed the
-// per-instruction "naive ring 3" column.
-struct HostFacts {
-  char vendor[13] = {};    // CPUID leaf 0
-  uint32_t max_leaf = 0;   // CPUID leaf 0 EAX
-  uint32_t signature = 0;  // CPUID leaf 1 EAX
-  bool umip = false;       // CPUID.(7,0):ECX[2], the CPU has UMIP
-  uint64_t rflags = 0;     // PUSHF at CPL 3
-  uint16_t sel[6] = {};    // the host process's es cs ss ds fs gs
-  NativeResult sgdt, sidt, smsw_reg, smsw_mem, sldt, str, cli, rdtscp;
-};
-const HostFacts& host_facts();
-
 }  // namespace bt86::runtime

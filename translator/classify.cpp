@@ -176,6 +176,7 @@ Kind classify(const Insn& insn) {
     case ZYDIS_MNEMONIC_INT: return Kind::Int;
     case ZYDIS_MNEMONIC_INT3: return Kind::Int3;
     case ZYDIS_MNEMONIC_INTO: return Kind::Into;
+    case ZYDIS_MNEMONIC_INT1: return Kind::Int1;
 
     case ZYDIS_MNEMONIC_CPUID: return Kind::Cpuid;
     case ZYDIS_MNEMONIC_RDTSC: return Kind::Rdtsc;

@@ -93,6 +93,7 @@
   X(Int, Monitor, Sensitive, "INT n through the virtual IDT")                                  \
   X(Int3, Monitor, Sensitive, "#BP through the virtual IDT")                                   \
   X(Into, Monitor, Sensitive, "#OF through the virtual IDT when OF is set")                    \
+  X(Int1, Monitor, Sensitive, "ICEBP: a #DB trap through the virtual IDT, no gate DPL check")  \
   X(Cpuid, Monitor, CpuModel, "the modeled CPU's leaves")                                      \
   X(Rdtsc, Monitor, CpuModel, "the host TSC (guest time follows the host)")                    \
   X(Rdtscp, Monitor, CpuModel, "#UD: the modeled CPU lacks RDTSCP")                            \

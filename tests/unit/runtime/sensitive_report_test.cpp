@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "runtime/cpu_model.h"
+#include "runtime/host_probes.h"
 #include "runtime/sensitive_report.h"
 #include "translator/classify.h"
 #include "translator/decode.h"
