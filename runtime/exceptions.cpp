@@ -59,7 +59,7 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   uint32_t esp = v.gpr[4];
   for (int i = 0; i < n; ++i) {
     esp -= 4;
-    if (!m.mem().write(esp, 4, frame[n - 1 - i])) {
+    if (!m.mem().write(esp + v.seg[kSS].base, 4, frame[n - 1 - i])) {
       m.stop(StopKind::kGuestError, kStatusGuestError,
              strfmt("exception %d: the stack at 0x%08x is outside guest RAM", vector, esp));
       return std::nullopt;

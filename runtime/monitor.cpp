@@ -111,10 +111,12 @@ bool write_operand(Machine& m, const Insn& in, int i, uint32_t value) {
   return true;
 }
 
+uint32_t stack_address(Machine& m, uint32_t esp) { return esp + m.vcpu().seg[kSS].base; }
+
 bool push32(Machine& m, uint32_t value, unsigned size) {
   uint32_t esp = m.vcpu().gpr[4] - size;
-  if (!m.mem().write(esp, size, value)) {
-    stop_outside_ram(m, esp);
+  if (!m.mem().write(stack_address(m, esp), size, value)) {
+    stop_outside_ram(m, stack_address(m, esp));
     return false;
   }
   m.vcpu().gpr[4] = esp;
@@ -124,8 +126,8 @@ bool push32(Machine& m, uint32_t value, unsigned size) {
 bool pop32(Machine& m, uint32_t* value, unsigned size) {
   uint32_t esp = m.vcpu().gpr[4];
   uint64_t v = 0;
-  if (!m.mem().read(esp, size, &v)) {
-    stop_outside_ram(m, esp);
+  if (!m.mem().read(stack_address(m, esp), size, &v)) {
+    stop_outside_ram(m, stack_address(m, esp));
     return false;
   }
   *value = uint32_t(v);

@@ -23,6 +23,8 @@ uint32_t effective_address(const Machine& m, const translator::Insn& in,
 // Operand `i` as a value; false: the memory access left guest RAM (the VM has stopped).
 bool read_operand(Machine& m, const translator::Insn& in, int i, uint32_t* out);
 bool write_operand(Machine& m, const translator::Insn& in, int i, uint32_t value);
+// The linear address of stack offset `esp` (SS's base added).
+uint32_t stack_address(Machine& m, uint32_t esp);
 bool push32(Machine& m, uint32_t value, unsigned size = 4);
 bool pop32(Machine& m, uint32_t* value, unsigned size = 4);
 void stop_outside_ram(Machine& m, uint32_t addr);

@@ -65,7 +65,7 @@ bool iret(Machine& m, const Insn& in) {
   VcpuState& v = m.vcpu();
   if (v.eflags & kFlagNT) return stop_unsupported(m, in, "a task return (NT set)");
   const unsigned n = in.z.operand_width / 8;
-  const uint32_t esp = v.gpr[4];
+  const uint32_t esp = stack_address(m, v.gpr[4]);
   uint64_t eip = 0, cs = 0, fl = 0;
   if (!m.mem().read(esp, n, &eip) || !m.mem().read(esp + n, n, &cs) ||
       !m.mem().read(esp + 2 * n, n, &fl)) {
@@ -79,7 +79,7 @@ bool iret(Machine& m, const Insn& in) {
                   kFlagAC | kFlagID | (3u << 19);
   if (n == 2) mask &= 0xFFFF;
   v.eflags = (v.eflags & ~mask) | (uint32_t(fl) & mask) | 0x2;
-  v.gpr[4] = esp + 3 * n;
+  v.gpr[4] += 3 * n;
   v.eip = uint32_t(eip);
   return false;  // eip is set: no "next"
 }
@@ -114,7 +114,7 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
     }
     case Kind::RetFar: {
       const unsigned n = in.z.operand_width / 8;
-      const uint32_t esp = v.gpr[4];
+      const uint32_t esp = stack_address(m, v.gpr[4]);
       uint64_t eip = 0, cs = 0;
       if (!m.mem().read(esp, n, &eip) || !m.mem().read(esp + n, n, &cs)) {
         stop_outside_ram(m, esp);
@@ -123,7 +123,7 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
       if ((cs & 3) != v.cpl) return stop_unsupported(m, in, "a return to another privilege level");
       if (!load_code_segment(m, in, uint16_t(cs))) return false;
       uint32_t extra = in.z.operand_count_visible ? uint32_t(in.ops[0].imm.value.u & 0xFFFF) : 0;
-      v.gpr[4] = esp + 2 * n + extra;
+      v.gpr[4] += 2 * n + extra;
       v.eip = uint32_t(eip);
       return false;
     }

@@ -99,9 +99,9 @@ bool perform_far_transfer(Machine& m, const Insn& in, Kind k, uint16_t sel, uint
     // Both pushes are checked before ESP moves. PUSH CS writes 16 bits into its slot.
     const unsigned n = t->push_size;
     const uint32_t esp = v.gpr[4];
-    if (!m.mem().write(esp - n, n == 4 ? 4 : 2, v.seg[kCS].selector) ||
-        !m.mem().write(esp - 2 * n, n, in.next_eip())) {
-      stop_outside_ram(m, esp - 2 * n);
+    if (!m.mem().write(stack_address(m, esp - n), n == 4 ? 4 : 2, v.seg[kCS].selector) ||
+        !m.mem().write(stack_address(m, esp - 2 * n), n, in.next_eip())) {
+      stop_outside_ram(m, stack_address(m, esp - 2 * n));
       return false;
     }
     v.gpr[4] = esp - 2 * n;

@@ -79,8 +79,8 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
       const unsigned n = in.z.operand_width / 8;
       // With a 32-bit operand size current processors write 16 bits into the 4-byte slot.
       uint32_t esp = v.gpr[4] - n;
-      if (!m.mem().write(esp, 2, sel)) {
-        stop_outside_ram(m, esp);
+      if (!m.mem().write(stack_address(m, esp), 2, sel)) {
+        stop_outside_ram(m, stack_address(m, esp));
         return false;
       }
       v.gpr[4] = esp;
@@ -94,8 +94,8 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
     case Kind::PopSeg: {
       const unsigned n = in.z.operand_width / 8;
       uint64_t sel = 0;
-      if (!m.mem().read(v.gpr[4], n, &sel)) {
-        stop_outside_ram(m, v.gpr[4]);
+      if (!m.mem().read(stack_address(m, v.gpr[4]), n, &sel)) {
+        stop_outside_ram(m, stack_address(m, v.gpr[4]));
         return false;
       }
       if (!load_data_segment(m, in, translator::segment_index(in.ops[0].reg.value), uint16_t(sel))) return false;

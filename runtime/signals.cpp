@@ -61,6 +61,12 @@ void on_fault(int sig, siginfo_t* si, void* ctx) {
   VcpuState& v = m->vcpu();
   if (side->fixup == translator::Fixup::kRestoreBorrowed)
     g[kCtxReg[side->fixup_reg]] = greg_t(v.scratch[0]);
+  if (side->fixup == translator::Fixup::kStringBases) {
+    // ESI/EDI are linear addresses mid-REP: back to offsets in their segments.
+    if (int src = side->fixup_reg & 7)
+      g[REG_RSI] = greg_t(uint32_t(uint32_t(g[REG_RSI]) - v.seg[src - 1].base));
+    if (side->fixup_reg & 8) g[REG_RDI] = greg_t(uint32_t(uint32_t(g[REG_RDI]) - v.seg[kES].base));
+  }
 
   const int trapno = int(g[REG_TRAPNO]);
   const uint64_t err = uint64_t(g[REG_ERR]);

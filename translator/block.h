@@ -11,6 +11,8 @@ namespace bt86::translator {
 enum class Fixup : uint8_t {
   kNone,
   kRestoreBorrowed,  // a guest register was borrowed as an address temp: reload it from scratch[0]
+  kStringBases,      // ESI/EDI hold linear addresses: subtract the segment bases named by
+                     // fixup_reg (bits 0-2: source segment + 1, or 0; bit 3: ES for EDI)
 };
 
 // Maps the host code of one guest instruction back to it.

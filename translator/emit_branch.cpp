@@ -22,9 +22,10 @@ uint32_t relative_target(const Insn& in) {
 
 void push_return(Emitter& e, const Insn& in) {
   const unsigned n = in.z.operand_width / 8;
+  e.load_stack_base();
   uint32_t ret = in.next_eip();
   e.ins(ZYDIS_MNEMONIC_MOV,
-        {Emitter::gmem(kEsp, kNone, 0, -int(n), uint16_t(n)),
+        {e.stack_mem(kEsp, -int(n), n),
          Emitter::imm(n == 2 ? int16_t(ret) : int32_t(ret))},
         true);
   e.lea32(kEsp, kEsp, -int(n));
@@ -111,8 +112,9 @@ void Emitter::emit_branch(const Insn& in, Kind kind) {
     case Kind::Ret: {
       const unsigned n = in.z.operand_width / 8;
       uint32_t extra = in.z.operand_count_visible > 0 ? uint32_t(in.ops[0].imm.value.u & 0xFFFF) : 0;
+      load_stack_base();
       ins(n == 2 ? ZYDIS_MNEMONIC_MOVZX : ZYDIS_MNEMONIC_MOV,
-          {reg(ZYDIS_REGISTER_R15D), gmem(kEsp, kNone, 0, 0, uint16_t(n))}, true);
+          {reg(ZYDIS_REGISTER_R15D), stack_mem(kEsp, 0, n)}, true);
       lea32(kEsp, kEsp, n + extra);
       indirect_jump_r15();
       return;

@@ -21,8 +21,8 @@ ZydisRegister sized(ZydisRegister r32, unsigned bytes) {
 
 namespace {
 
-ZydisEncoderOperand at_esp(int64_t disp, unsigned size) {
-  return Emitter::gmem(kEsp, kNone, 0, disp, uint16_t(size));
+ZydisEncoderOperand at_esp(const Emitter& e, int64_t disp, unsigned size) {
+  return e.stack_mem(kEsp, disp, size);
 }
 
 void emit_push(Emitter& e, const Insn& in) {
@@ -32,12 +32,12 @@ void emit_push(Emitter& e, const Insn& in) {
   switch (src.type) {
     case ZYDIS_OPERAND_TYPE_REGISTER:
       // PUSH ESP stores the value before the push: r12d is still unchanged here.
-      e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-int(n), n), Emitter::reg(Emitter::host_reg(src.reg.value))},
+      e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(e, -int(n), n), Emitter::reg(Emitter::host_reg(src.reg.value))},
             true);
       break;
     case ZYDIS_OPERAND_TYPE_IMMEDIATE:
       e.ins(ZYDIS_MNEMONIC_MOV,
-            {at_esp(-int(n), n), Emitter::imm(n == 2 ? int16_t(src.imm.value.s) : int32_t(src.imm.value.s))},
+            {at_esp(e, -int(n), n), Emitter::imm(n == 2 ? int16_t(src.imm.value.s) : int32_t(src.imm.value.s))},
             true);
       break;
     case ZYDIS_OPERAND_TYPE_MEMORY: {
@@ -46,7 +46,7 @@ void emit_push(Emitter& e, const Insn& in) {
       if (!e.guest_mem(in, src, false, &m)) return;
       m.op.mem.size = uint16_t(n);
       e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(tmp), m.op}, true);
-      e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-int(n), n), Emitter::reg(tmp)}, true);
+      e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(e, -int(n), n), Emitter::reg(tmp)}, true);
       break;
     }
     default:
@@ -61,7 +61,7 @@ void emit_pop(Emitter& e, const Insn& in) {
   const ZydisDecodedOperand& dst = in.ops[0];
   if (dst.type == ZYDIS_OPERAND_TYPE_REGISTER) {
     ZydisRegister r = Emitter::host_reg(dst.reg.value);
-    e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(r), at_esp(0, n)}, true);
+    e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(r), at_esp(e, 0, n)}, true);
     // POP ESP: the popped value is the new ESP; no increment follows.
     if (dst.reg.value != ZYDIS_REGISTER_ESP && dst.reg.value != ZYDIS_REGISTER_SP)
       e.lea32(kEsp, kEsp, n);
@@ -71,7 +71,7 @@ void emit_pop(Emitter& e, const Insn& in) {
   }
   // POP m: an ESP-based destination address is computed after the increment (SDM POP).
   ZydisRegister tmp = sized(ZYDIS_REGISTER_R15D, n);
-  e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(tmp), at_esp(0, n)}, true);
+  e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(tmp), at_esp(e, 0, n)}, true);
   ZydisDecodedOperand adjusted = dst;
   if (ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LEGACY_32, dst.mem.base) ==
       ZYDIS_REGISTER_ESP) {
@@ -90,7 +90,7 @@ void emit_pusha(Emitter& e, const Insn& in) {
   const unsigned n = in.z.operand_width / 8;
   for (int g = 0; g < 8; ++g)
     e.ins(ZYDIS_MNEMONIC_MOV,
-          {at_esp(-int(n) * (g + 1), n), Emitter::reg(sized(Emitter::host_gpr32(g), n))}, true);
+          {at_esp(e, -int(n) * (g + 1), n), Emitter::reg(sized(Emitter::host_gpr32(g), n))}, true);
   e.lea32(kEsp, kEsp, -8 * int(n));
 }
 
@@ -98,12 +98,12 @@ void emit_pusha(Emitter& e, const Insn& in) {
 void emit_popa(Emitter& e, const Insn& in) {
   const unsigned n = in.z.operand_width / 8;
   ZydisRegister probe = sized(ZYDIS_REGISTER_R15D, n);
-  e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(probe), at_esp(0, n)}, true);
-  e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(probe), at_esp(7 * n, n)}, true);
+  e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(probe), at_esp(e, 0, n)}, true);
+  e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(probe), at_esp(e, 7 * n, n)}, true);
   for (int g = 7; g >= 0; --g) {
     if (g == 4) continue;  // the saved ESP is skipped
     e.ins(ZYDIS_MNEMONIC_MOV,
-          {Emitter::reg(sized(Emitter::host_gpr32(g), n)), at_esp((7 - g) * int(n), n)}, true);
+          {Emitter::reg(sized(Emitter::host_gpr32(g), n)), at_esp(e, (7 - g) * int(n), n)}, true);
   }
   e.lea32(kEsp, kEsp, 8 * int(n));
 }
@@ -116,16 +116,16 @@ void emit_enter(Emitter& e, const Insn& in) {
   const int level = int(in.ops[1].imm.value.u & 31);
   ZydisRegister tmp = sized(ZYDIS_REGISTER_R15D, n);
   // frame_temp = ESP - n, after pushing EBP (BP).
-  e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-n, n), Emitter::reg(sized(ZYDIS_REGISTER_EBP, n))}, true);
+  e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(e, -n, n), Emitter::reg(sized(ZYDIS_REGISTER_EBP, n))}, true);
   for (int i = 1; i < level; ++i) {
     e.ins(ZYDIS_MNEMONIC_MOV,
-          {Emitter::reg(tmp), Emitter::gmem(ZYDIS_REGISTER_EBP, kNone, 0, -n * i, uint16_t(n))},
+          {Emitter::reg(tmp), e.stack_mem(ZYDIS_REGISTER_EBP, -n * i, n)},
           true);
-    e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-n - n * i, n), Emitter::reg(tmp)}, true);
+    e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(e, -n - n * i, n), Emitter::reg(tmp)}, true);
   }
   e.lea32(ZYDIS_REGISTER_R14D, kEsp, -n);
   if (level > 0)
-    e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(-n - n * level, n), Emitter::reg(sized(ZYDIS_REGISTER_R14D, n))},
+    e.ins(ZYDIS_MNEMONIC_MOV, {at_esp(e, -n - n * level, n), Emitter::reg(sized(ZYDIS_REGISTER_R14D, n))},
           true);
   e.ins(ZYDIS_MNEMONIC_MOV,
         {Emitter::reg(sized(ZYDIS_REGISTER_EBP, n)), Emitter::reg(sized(ZYDIS_REGISTER_R14D, n))},
@@ -137,7 +137,7 @@ void emit_enter(Emitter& e, const Insn& in) {
 void emit_leave(Emitter& e, const Insn& in) {
   const unsigned n = in.z.operand_width / 8;
   ZydisRegister tmp = sized(ZYDIS_REGISTER_R15D, n);
-  e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(tmp), Emitter::gmem(ZYDIS_REGISTER_EBP, kNone, 0, 0, uint16_t(n))},
+  e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(tmp), e.stack_mem(ZYDIS_REGISTER_EBP, 0, n)},
         true);
   e.lea32(kEsp, ZYDIS_REGISTER_EBP, n);
   e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(sized(ZYDIS_REGISTER_EBP, n)), Emitter::reg(tmp)}, false);
@@ -146,6 +146,7 @@ void emit_leave(Emitter& e, const Insn& in) {
 }  // namespace
 
 void Emitter::emit_stack(const Insn& in, Kind kind) {
+  load_stack_base();
   switch (kind) {
     case Kind::Push: emit_push(*this, in); break;
     case Kind::Pop: emit_pop(*this, in); break;

@@ -36,26 +36,46 @@ void Emitter::emit_string(const Insn& in, Kind kind) {
   }
   const bool uses_si = kind == Kind::Movs || kind == Kind::Cmps || kind == Kind::Lods;
   const bool uses_di = kind != Kind::Lods;
-  // Host pointers are window + offset: only flat source and destination segments so far.
+  // Host pointers are window + linear address; a based segment's base is added to ESI/EDI
+  // (32-bit lea) before and taken away (not, lea +1) after. A fault in between leaves
+  // linear values, which the kStringBases fixup turns back into offsets.
+  int src_seg = -1, dst_seg = -1;
+  bool src_based = false, dst_based = false;
   for (int i = 0; i < in.z.operand_count; ++i) {
-    if (in.ops[i].type != ZYDIS_OPERAND_TYPE_MEMORY) continue;
+    const ZydisDecodedOperand& op = in.ops[i];
+    if (op.type != ZYDIS_OPERAND_TYPE_MEMORY) continue;
     bool based = false;
-    if (!segment_usable(segment_index(in.ops[i].mem.segment), &based)) return;
-    if (based) {
-      fail("string instructions through a segment with a non-zero base are not supported yet");
-      return;
-    }
+    int seg = segment_index(op.mem.segment);
+    if (!segment_usable(seg, &based)) return;
+    bool is_dst = ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LEGACY_32, op.mem.base) ==
+                  ZYDIS_REGISTER_EDI;
+    (is_dst ? dst_seg : src_seg) = seg;
+    (is_dst ? dst_based : src_based) = based;
+  }
+  if (src_based || dst_based) {
+    side_.back().fixup = Fixup::kStringBases;
+    side_.back().fixup_reg = uint8_t((src_based ? src_seg + 1 : 0) | (dst_based ? 8 : 0));
   }
   const bool rep = in.z.attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE |
                                       ZYDIS_ATTRIB_HAS_REPNE);
 
   a_.mov(x86::r14, x86::qword_ptr(x86::r13, runtime::vcpu_off::kWindowBase));
   if (uses_si) {
-    a_.mov(x86::esi, x86::esi);
+    if (src_based) {
+      a_.mov(x86::r11d, x86::dword_ptr(x86::r13, runtime::vcpu_off::seg_base(src_seg)));
+      a_.lea(x86::esi, x86::ptr(x86::esi, x86::r11d));
+    } else {
+      a_.mov(x86::esi, x86::esi);
+    }
     a_.lea(x86::rsi, x86::ptr(x86::r14, x86::rsi));
   }
   if (uses_di) {
-    a_.mov(x86::edi, x86::edi);
+    if (dst_based) {
+      a_.mov(x86::r10d, x86::dword_ptr(x86::r13, runtime::vcpu_off::seg_base(dst_seg)));
+      a_.lea(x86::edi, x86::ptr(x86::edi, x86::r10d));
+    } else {
+      a_.mov(x86::edi, x86::edi);
+    }
     a_.lea(x86::rdi, x86::ptr(x86::r14, x86::rdi));
   }
   if (rep) a_.mov(x86::ecx, x86::ecx);  // 64-bit addressing counts RCX
@@ -66,8 +86,20 @@ void Emitter::emit_string(const Insn& in, Kind kind) {
   else if (rep) raw({0xF3});
   raw({op});
 
-  if (uses_si) a_.mov(x86::esi, x86::esi);
-  if (uses_di) a_.mov(x86::edi, x86::edi);
+  if (uses_si) {
+    a_.mov(x86::esi, x86::esi);
+    if (src_based) {
+      a_.not_(x86::r11d);
+      a_.lea(x86::esi, x86::ptr(x86::esi, x86::r11d, 0, 1));  // esi - base
+    }
+  }
+  if (uses_di) {
+    a_.mov(x86::edi, x86::edi);
+    if (dst_based) {
+      a_.not_(x86::r10d);
+      a_.lea(x86::edi, x86::ptr(x86::edi, x86::r10d, 0, 1));
+    }
+  }
 }
 
 }  // namespace bt86::translator

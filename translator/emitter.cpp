@@ -45,6 +45,19 @@ void Emitter::lea32(ZydisRegister dst, ZydisRegister base, int64_t disp) {
   if (!encode(req, false)) fail("cannot encode lea");
 }
 
+bool Emitter::stack_based() const { return seg_class(mode_, 2) == SegClass::kBased; }
+
+ZydisEncoderOperand Emitter::stack_mem(ZydisRegister base, int64_t disp, unsigned size) const {
+  return stack_based() ? gmem(base, ZYDIS_REGISTER_R10D, 1, disp, uint16_t(size))
+                       : gmem(base, ZYDIS_REGISTER_NONE, 0, disp, uint16_t(size));
+}
+
+void Emitter::load_stack_base() {
+  if (stack_based())
+    ins(ZYDIS_MNEMONIC_MOV, {reg(ZYDIS_REGISTER_R10D), vmem(runtime::vcpu_off::seg_base(2), 4)},
+        false);
+}
+
 // --- Block framing. ---
 
 void Emitter::begin_block(uint32_t eip, bool flags_live) {

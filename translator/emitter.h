@@ -102,6 +102,11 @@ class Emitter {
   void jmp_abs(uint64_t target);  // rel32 jmp to a glue address
   // lea dst32, [base32 + disp]: 32-bit wrap-around, flags untouched.
   void lea32(ZydisRegister dst, ZydisRegister base, int64_t disp);
+  // Stack memory [base + disp] through SS (base: r12d for ESP, or EBP). With a based SS the
+  // base sits in r10d, loaded by load_stack_base() at the start of the instruction.
+  ZydisEncoderOperand stack_mem(ZydisRegister base, int64_t disp, unsigned size) const;
+  void load_stack_base();
+  bool stack_based() const;
 
  private:
   void emit_entry_check(bool flags_live);

@@ -30,8 +30,9 @@ bool ends_block(Kind k) {
 bool performed_inline(const Insn& in, Kind k, ModeKey mode, bool enabled) {
   if (!enabled) return false;
   if (k == Kind::Cli || k == Kind::Sti) return mode.bits & kModeIfAllowed;
-  if (k == Kind::Pushf) return in.z.operand_width == 32;
-  if (k == Kind::Popf) return in.z.operand_width == 32 && (mode.bits & kModeCpl0);
+  const bool flat_stack = seg_class(mode, 2) == SegClass::kFlat;  // inline sequences use SS:r12d
+  if (k == Kind::Pushf) return in.z.operand_width == 32 && flat_stack;
+  if (k == Kind::Popf) return in.z.operand_width == 32 && (mode.bits & kModeCpl0) && flat_stack;
   return false;
 }
 
@@ -86,12 +87,13 @@ size_t Translator::fetch(uint32_t eip, uint8_t* out) const {
 
 Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   const bool one_shot = mode.bits & kModeOneShot;
-  for (int seg : {1, 2}) {  // CS, SS
-    if (seg_class(mode, seg) != SegClass::kFlat) {
-      failure_ = {eip, strfmt("a %s segment that is not flat (base 0, 4 GiB) is not supported yet",
-                              seg == 1 ? "code" : "stack")};
-      return fail("%s", failure_.message.c_str());
-    }
+  // CS must be flat; SS flat or based (a limit or expand-down needs limit checks).
+  if (seg_class(mode, 1) != SegClass::kFlat || (seg_class(mode, 2) != SegClass::kFlat &&
+                                                seg_class(mode, 2) != SegClass::kBased)) {
+    bool code = seg_class(mode, 1) != SegClass::kFlat;
+    failure_ = {eip, strfmt("a %s segment that is not flat (base 0, 4 GiB%s) is not supported yet",
+                            code ? "code" : "stack", code ? "" : ", or a based one")};
+    return fail("%s", failure_.message.c_str());
   }
   const bool stepping = mode.bits & kModeSingleStep;
   const uint32_t limit = (one_shot || stepping) ? 1 : opt_.max_insns;

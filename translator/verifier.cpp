@@ -90,6 +90,18 @@ bool writes(const ZydisDecodedInstruction& z, const ZydisDecodedOperand* ops, Zy
   return false;
 }
 
+// True when the instruction writes exactly `r` (e.g. ESI, not RSI or SI).
+bool writes_exactly(const ZydisDecodedInstruction& z, const ZydisDecodedOperand* ops,
+                    ZydisRegister r) {
+  for (int i = 0; i < z.operand_count; ++i) {
+    const ZydisDecodedOperand& o = ops[i];
+    if (o.type == ZYDIS_OPERAND_TYPE_REGISTER && (o.actions & ZYDIS_OPERAND_ACTION_MASK_WRITE) &&
+        o.reg.value == r)
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool verify_block(const uint8_t* code, size_t size, uint64_t address, const GlueAddrs& glue,
@@ -179,8 +191,16 @@ bool verify_block(const uint8_t* code, size_t size, uint64_t address, const Glue
     if (!handled) {
       if (writes(z, ops, ZYDIS_REGISTER_R14)) st.r14_window = false;
       if (!is_string_op(z.mnemonic)) {
-        if (writes(z, ops, ZYDIS_REGISTER_RSI)) st.rsi_window = st.esi_clean = false;
-        if (writes(z, ops, ZYDIS_REGISTER_RDI)) st.rdi_window = st.edi_clean = false;
+        // A 32-bit destination zero-extends: the register is below 4 GiB afterwards, which is
+        // all the pointer pattern needs. Any other write breaks the pattern.
+        if (writes(z, ops, ZYDIS_REGISTER_RSI)) {
+          st.rsi_window = false;
+          st.esi_clean = writes_exactly(z, ops, ZYDIS_REGISTER_ESI);
+        }
+        if (writes(z, ops, ZYDIS_REGISTER_RDI)) {
+          st.rdi_window = false;
+          st.edi_clean = writes_exactly(z, ops, ZYDIS_REGISTER_EDI);
+        }
       }
     }
     pc += z.length;
