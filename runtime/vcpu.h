@@ -108,6 +108,15 @@ inline constexpr int32_t scratch(int i) { return int32_t(offsetof(VcpuState, scr
 inline constexpr int32_t seg_base(int s) {
   return int32_t(offsetof(VcpuState, seg) + sizeof(Segment) * s + offsetof(Segment, base));
 }
+inline constexpr int32_t seg_limit(int s) {
+  return int32_t(offsetof(VcpuState, seg) + sizeof(Segment) * s + offsetof(Segment, limit));
+}
+inline constexpr int32_t seg_attrib(int s) {
+  return int32_t(offsetof(VcpuState, seg) + sizeof(Segment) * s + offsetof(Segment, attrib));
+}
+inline constexpr int32_t kFaultVector = offsetof(VcpuState, fault_vector);
+inline constexpr int32_t kFaultError = offsetof(VcpuState, fault_error);
+inline constexpr int32_t kFaultKind = offsetof(VcpuState, fault_kind);
 inline constexpr int32_t kGuestFx = offsetof(VcpuState, guest_fx);
 inline constexpr int32_t kHostFx = offsetof(VcpuState, host_fx);
 inline constexpr int32_t kIbl = offsetof(VcpuState, ibl);

@@ -203,6 +203,7 @@ namespace bt86::translator {
 
 namespace {
 
+// #GP(0) before the access: a null segment, or a write through CS.
 bool null_segment_access(const Insn& insn, ModeKey mode) {
   for (int i = 0; i < insn.z.operand_count; ++i) {
     const ZydisDecodedOperand& op = insn.ops[i];
@@ -211,6 +212,8 @@ bool null_segment_access(const Insn& insn, ModeKey mode) {
       continue;
     int seg = segment_index(op.mem.segment);
     if (seg >= 0 && seg_class(mode, seg) == SegClass::kNull) return true;
+    // Code segments are never writable (SDM vol. 3, 5.4.1): a write through CS faults.
+    if (seg == 1 && (op.actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) return true;
   }
   return false;
 }

@@ -15,7 +15,7 @@ bool isa_set_modeled(ZydisISASet set);
 // The exception an instruction raises before executing, given only the mode: #NM or #UD
 // for an x87, MMX or SSE instruction under CR0.MP/EM/TS and CR4.OSFXSR (each instruction's
 // protected-mode exceptions in the SDM), #GP(0) for a memory access through a null
-// segment register; -1 when the mode allows it.
+// segment register or a write through CS; -1 when the mode allows it.
 int mode_exception(const Insn& insn, ModeKey mode);
 
 }  // namespace bt86::translator

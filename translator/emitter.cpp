@@ -58,6 +58,86 @@ void Emitter::load_stack_base() {
         false);
 }
 
+void Emitter::emit_limit_check(int seg, ZydisRegister offset, unsigned size, bool writes,
+                               int borrowed, uint32_t eip) {
+  namespace x = asmjit::x86;
+  // asmjit register for the 64-bit view of `offset` (r14 or a legacy GPR).
+  x::Gp o = offset == ZYDIS_REGISTER_R14D
+                ? x::r14
+                : x::gpq(uint32_t(ZydisRegisterGetId(offset)));
+  asmjit::Label fault = a_.newLabel(), ok = a_.newLabel(), expand_down = a_.newLabel(),
+                b32 = a_.newLabel(), done = a_.newLabel();
+  x::Mem saved_rax = x::qword_ptr(x::r13, runtime::vcpu_off::scratch(1));
+  x::Mem saved_flags = x::word_ptr(x::r13, runtime::vcpu_off::scratch(2));
+  a_.mov(saved_rax, x::rax);
+  a_.lahf();
+  a_.seto(x::al);
+  a_.mov(saved_flags, x::ax);
+  // Type: a write needs writable data; a read needs data or readable code.
+  a_.movzx(x::eax, x::word_ptr(x::r13, runtime::vcpu_off::seg_attrib(seg)));
+  if (writes) {
+    a_.test(x::al, 8);
+    a_.jnz(fault);
+    a_.test(x::al, 2);
+    a_.jz(fault);
+  } else {
+    asmjit::Label data = a_.newLabel();
+    a_.test(x::al, 8);
+    a_.jz(data);
+    a_.test(x::al, 2);
+    a_.jz(fault);
+    a_.bind(data);
+  }
+  a_.lea(x::r11, x::ptr(o, int32_t(size - 1)));  // last byte, 64-bit: no wrap
+  a_.test(x::al, 8);                            // code segments are expand-up
+  asmjit::Label up = a_.newLabel();
+  a_.jnz(up);
+  a_.test(x::al, 4);                            // data: expand-down?
+  a_.jnz(expand_down);
+  a_.bind(up);
+  a_.mov(x::eax, x::dword_ptr(x::r13, runtime::vcpu_off::seg_limit(seg)));
+  a_.cmp(x::r11, x::rax);
+  a_.ja(fault);
+  a_.jmp(ok);
+  a_.bind(expand_down);                         // valid: limit < offset, last <= upper bound
+  a_.mov(x::eax, x::dword_ptr(x::r13, runtime::vcpu_off::seg_limit(seg)));
+  a_.cmp(o, x::rax);
+  a_.jbe(fault);
+  a_.movzx(x::eax, x::word_ptr(x::r13, runtime::vcpu_off::seg_attrib(seg)));
+  a_.test(x::ah, 4);
+  a_.jnz(b32);
+  a_.cmp(x::r11, 0xFFFF);
+  a_.ja(fault);
+  a_.jmp(ok);
+  a_.bind(b32);
+  a_.mov(x::eax, 0xFFFFFFFFu);
+  a_.cmp(x::r11, x::rax);
+  a_.ja(fault);
+  a_.bind(ok);
+  a_.mov(x::ax, saved_flags);
+  a_.add(x::al, 0x7F);  // OF
+  a_.sahf();
+  a_.mov(x::rax, saved_rax);
+  a_.jmp(done);
+  // #GP(0): guest state as before the instruction, then out through the fault exit.
+  a_.bind(fault);
+  a_.mov(x::ax, saved_flags);
+  a_.add(x::al, 0x7F);
+  a_.sahf();
+  a_.mov(x::rax, saved_rax);
+  if (borrowed >= 0)
+    a_.mov(x::gpq(uint32_t(ZydisRegisterGetId(host_gpr32(borrowed)))),
+           x::qword_ptr(x::r13, runtime::vcpu_off::scratch(0)));
+  a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultVector), 13);
+  a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultError), 0);
+  a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultKind), 1);  // kFaultException
+  a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kEip), eip);
+  a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kExitReason),
+         uint32_t(runtime::ExitReason::kFault));
+  jmp_abs(glue_.exit);
+  a_.bind(done);
+}
+
 // --- Block framing. ---
 
 void Emitter::begin_block(uint32_t eip, bool flags_live) {
@@ -256,11 +336,16 @@ ZydisRegister widen32(ZydisRegister r) {
 
 }  // namespace
 
-bool Emitter::segment_usable(int seg, bool* based) {
+bool Emitter::segment_usable(int seg, bool* based, bool* limited) {
   static const char* const kNames[6] = {"ES", "CS", "SS", "DS", "FS", "GS"};
   SegClass c = seg < 0 ? SegClass::kFlat : seg_class(mode_, seg);
   *based = c == SegClass::kBased;
   if (c == SegClass::kFlat || c == SegClass::kBased) return true;
+  // Limits and types are checked at run time for the data segments through guest_mem.
+  if (limited && c == SegClass::kLimited && seg != 1 && seg != 2) {
+    *limited = true;
+    return true;
+  }
   fail(strfmt("memory through %s, a segment with a limit below 4 GiB, expand-down or read-only "
               "(or null), is not supported yet",
               kNames[seg]));
@@ -276,8 +361,9 @@ bool Emitter::guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid
   bool sixteen = in.z.address_width == 16;
   // A segment with a non-zero base: linear = base + offset, added in a temp with lea.
   const int seg = segment_index(m.mem.segment);
-  bool based = false;
-  if (!address_only && !segment_usable(seg, &based)) return false;
+  bool based = false, limited = false;
+  if (!address_only && !segment_usable(seg, &based, &limited)) return false;
+  if (limited) based = true;  // any base, added after the check
   // Zydis encodes a base-less, index-less operand as a sign-extended disp32 when the
   // address has bit 31 set (no addr32 form exists for it): such addresses go through a temp.
   bool high_absolute = base == ZYDIS_REGISTER_NONE && index == ZYDIS_REGISTER_NONE &&
@@ -294,7 +380,7 @@ bool Emitter::guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid
   // saved in scratch[0] and restored after (the side-table fixup restores it on a fault).
   ZydisRegister tmp = ZYDIS_REGISTER_R14D;
   if (avoid_rex) {
-    for (int g : {3, 6, 7, 5, 2, 1, 0}) {  // ebx esi edi ebp edx ecx eax
+    for (int g : {3, 6, 7, 5, 2, 1}) {  // ebx esi edi ebp edx ecx (never eax: limit checks use it)
       ZydisRegister r = host_gpr32(g);
       if (in.reads_or_writes_reg(r)) continue;
       out->borrowed = g;
@@ -326,6 +412,9 @@ bool Emitter::guest_mem(const Insn& in, const ZydisDecodedOperand& m, bool avoid
     ZydisRegister tmp16 = ZydisRegisterEncode(ZYDIS_REGCLASS_GPR16, ZydisRegisterGetId(tmp));
     ins(ZYDIS_MNEMONIC_MOVZX, {reg(tmp), reg(tmp16)}, false);
   }
+  if (limited)
+    emit_limit_check(seg, tmp, size ? size : 1, m.actions & ZYDIS_OPERAND_ACTION_MASK_WRITE,
+                     out->borrowed, in.eip);
   if (based) {
     // tmp = (offset + segment base) mod 2^32, flags untouched.
     ins(ZYDIS_MNEMONIC_MOV, {reg(ZYDIS_REGISTER_R11D), vmem(runtime::vcpu_off::seg_base(seg), 4)},

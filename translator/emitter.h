@@ -86,7 +86,12 @@ class Emitter {
                  bool address_only = false);
   // False (with a failure recorded) when memory through segment `seg` cannot be translated
   // in this mode; `based` tells whether its base must be added.
-  bool segment_usable(int seg, bool* based);
+  bool segment_usable(int seg, bool* based, bool* limited = nullptr);
+  // Raises #GP(0) unless [offset, offset+size) fits segment `seg`'s limit and type (read or
+  // write), read from the vCPU's descriptor cache at run time. `offset` is a 32-bit register
+  // (zero-extended); flags and RAX are preserved on both paths.
+  void emit_limit_check(int seg, ZydisRegister offset, unsigned size, bool writes, int borrowed,
+                        uint32_t eip);
   void end_mem(const MemOperand& m);
 
   // Control transfer plumbing (emit_branch.cpp).
