@@ -32,6 +32,16 @@ VcpuSnapshot::VcpuSnapshot(const VcpuState& v)
 
 // ===== Reading what bt86 gave =====
 
+namespace report_format {
+
+std::string hex(uint32_t v, int digits) { return strfmt("0x%0*x", digits, v); }
+
+std::string if_iopl(uint64_t flags) {
+  return strfmt("IF=%u IOPL=%u", unsigned(flags >> 9) & 1, unsigned(flags >> 12) & 3);
+}
+
+}  // namespace report_format
+
 namespace {
 
 constexpr const char* kSegName[6] = {"ES", "CS", "SS", "DS", "FS", "GS"};
@@ -90,13 +100,11 @@ bool operand_value(const translator::Insn& in, int i, const VcpuSnapshot& before
   }
 }
 
-std::string hex(uint32_t v, int digits = 8) { return strfmt("0x%0*x", digits, v); }
+using report_format::hex;
 
 uint32_t width_mask(unsigned bits) { return bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1; }
 
-std::string if_iopl(uint64_t flags) {
-  return strfmt("IF=%u IOPL=%u", unsigned(flags >> 9) & 1, unsigned(flags >> 12) & 3);
-}
+using report_format::if_iopl;
 
 // What changed between two snapshots, for rows without a dedicated description.
 std::string changes(const VcpuSnapshot& b, const VcpuSnapshot& a) {

@@ -78,4 +78,10 @@ std::string sensitive_report_json_path(const std::string& file);
 // `file` and the JSON to sensitive_report_json_path(file). The error names the file.
 Result<void> write_sensitive_report(const SensitiveReport& report, const std::string& file);
 
+// Formatting shared by the report's descriptions and its text rendering.
+namespace report_format {
+std::string hex(uint32_t v, int digits = 8);
+std::string if_iopl(uint64_t flags);
+}  // namespace report_format
+
 }  // namespace bt86::runtime

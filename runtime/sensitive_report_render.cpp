@@ -15,12 +15,8 @@ using translator::Kind;
 
 namespace {
 
-// The same formatting as the samples' descriptions in runtime/sensitive_report.cpp.
-std::string hex(uint32_t v, int digits = 8) { return strfmt("0x%0*x", digits, v); }
-
-std::string if_iopl(uint64_t flags) {
-  return strfmt("IF=%u IOPL=%u", unsigned(flags >> 9) & 1, unsigned(flags >> 12) & 3);
-}
+using report_format::hex;
+using report_format::if_iopl;
 
 // One line on why the row matters, for the report.
 const char* why(Kind k) {
