@@ -222,6 +222,7 @@ StopInfo Machine::run() {
   stop_ = StopInfo{};
   VcpuState& v = vcpu();
   uint32_t link_slot = ~0u;
+  bool publish_ibl = false;
   uint64_t t_start = __rdtsc();
 
   while (!stopped()) {
@@ -230,6 +231,9 @@ StopInfo Machine::run() {
     if (!b) break;
     if (link_slot != ~0u) tc_->link(link_slot, b);
     link_slot = ~0u;
+    // After an inline-lookup miss (a collision, or the table reset by a mode change), the
+    // block the miss led to takes the table entry.
+    if (std::exchange(publish_ibl, false)) tc_->publish_ibl(b);
     if (opt_.trace_exec)
       std::fprintf(opt_.trace_exec, "Trace: [%p] %08x\n", static_cast<void*>(b->code), b->eip);
 
@@ -249,7 +253,7 @@ StopInfo Machine::run() {
       case ExitReason::kIndirect:
         stats_.exits_indirect++;
         v.eip = v.next_eip;
-        if (translator::Block* t = tc_->lookup(v.eip, mode())) tc_->publish_ibl(t);
+        publish_ibl = true;
         break;
       case ExitReason::kMonitor: {
         stats_.exits_monitor++;
