@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "runtime/descriptors.h"
+#include "runtime/guest_access.h"
 #include "runtime/machine.h"
 
 namespace bt86::runtime {
@@ -57,6 +58,9 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   frame[n++] = v.seg[kCS].selector;
   frame[n++] = v.eflags;
   uint32_t esp = v.gpr[4];
+  // The whole frame must fit the stack segment: #SS(0), EXT set for a hardware event.
+  if (segment_fault(v.seg[kSS], true, esp - 4 * n, 4 * n, Access::kWrite))
+    return Nested{12, software ? 0u : 1u};
   for (int i = 0; i < n; ++i) {
     esp -= 4;
     if (!m.mem().write(esp + v.seg[kSS].base, 4, frame[n - 1 - i])) {

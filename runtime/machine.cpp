@@ -101,8 +101,9 @@ translator::ModeKey Machine::mode(bool one_shot) const {
                   ? translator::SegClass::kFlat
                   : translator::SegClass::kLimited;
   const bool if_allowed = v.cpl <= ((v.eflags & kFlagIOPL) >> 12);
+  const bool stack16 = !(v.seg[kSS].attrib & 0x400);  // SS.B clear: PUSH/POP use SP
   return translator::make_mode(v.cr0, v.cr4, segs, one_shot, if_allowed, v.cpl == 0,
-                               v.eflags & kFlagTF);
+                               v.eflags & kFlagTF, stack16);
 }
 
 void Machine::reset_extended_state() { init_guest_fx(vcpu().guest_fx); }
@@ -114,8 +115,8 @@ void Machine::reset_protected_mode(uint32_t eip) {
   v.eflags = 0x2;
   v.cr0 = 0x11;  // PE, ET
   v.cpl = 0;
-  for (Segment& s : v.seg) s = Segment{0x10, 0, 0xFFFFFFFF, 0xC093};
-  v.seg[kCS] = Segment{0x08, 0, 0xFFFFFFFF, 0xC09B};
+  for (Segment& s : v.seg) s = Segment{0x10, 0, 0xFFFFFFFF, 0x0C93};
+  v.seg[kCS] = Segment{0x08, 0, 0xFFFFFFFF, 0x0C9B};
 }
 
 // A monitor write (device, loader, exception frame) into a page with translated code.
@@ -208,7 +209,7 @@ void Machine::handle_fault() {
       }
       // SIMD floating-point errors are #XM with CR4.OSXMMEXCPT, #UD without.
       if (v.fault_vector == 19 && !(v.cr4 & (1u << 10))) return raise(6);
-      raise(int(v.fault_vector), v.fault_vector == 13, v.fault_error);
+      raise(int(v.fault_vector), pushes_error_code(int(v.fault_vector)), v.fault_error);
       return;
     default:
       BT_ASSERT(false, "unknown fault kind %u", v.fault_kind);

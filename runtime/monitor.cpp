@@ -2,6 +2,8 @@
 #include "runtime/monitor.h"
 
 #include "common/assert.h"
+#include "runtime/exceptions.h"
+#include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/sensitive_report.h"
 #include "translator/classify.h"
@@ -53,17 +55,6 @@ void write_reg(Machine& m, ZydisRegister r, uint32_t value) {
   }
 }
 
-uint32_t effective_address(const Machine& m, const Insn& in, const ZydisDecodedOperand& op) {
-  uint32_t a = op.mem.disp.has_displacement ? uint32_t(op.mem.disp.value) : 0;
-  if (op.mem.base != ZYDIS_REGISTER_NONE) a += read_reg(m, op.mem.base);
-  if (op.mem.index != ZYDIS_REGISTER_NONE) a += read_reg(m, op.mem.index) * op.mem.scale;
-  if (in.z.address_width == 16) a &= 0xFFFF;
-  // Linear address: the segment's base added (limits are checked by the translator's mode).
-  int seg = translator::segment_index(op.mem.segment);
-  if (seg >= 0) a += const_cast<Machine&>(m).vcpu().seg[seg].base;
-  return a;
-}
-
 void stop_outside_ram(Machine& m, uint32_t addr) {
   m.stop(StopKind::kGuestError, kStatusGuestError,
          strfmt("guest accessed 0x%08x, outside its RAM, at EIP 0x%08x: %s", addr, m.vcpu().eip,
@@ -83,12 +74,8 @@ bool read_operand(Machine& m, const Insn& in, int i, uint32_t* out) {
     case ZYDIS_OPERAND_TYPE_REGISTER: *out = read_reg(m, op.reg.value); return true;
     case ZYDIS_OPERAND_TYPE_IMMEDIATE: *out = uint32_t(op.imm.value.u); return true;
     case ZYDIS_OPERAND_TYPE_MEMORY: {
-      uint32_t addr = effective_address(m, in, op);
       uint64_t v = 0;
-      if (!m.mem().read(addr, op.size / 8, &v)) {
-        stop_outside_ram(m, addr);
-        return false;
-      }
+      if (!read_mem(m, operand_address(m, in, op), op.size / 8, &v)) return false;
       *out = uint32_t(v);
       return true;
     }
@@ -103,35 +90,20 @@ bool write_operand(Machine& m, const Insn& in, int i, uint32_t value) {
     return true;
   }
   BT_ASSERT(op.type == ZYDIS_OPERAND_TYPE_MEMORY, "write_operand type %d", op.type);
-  uint32_t addr = effective_address(m, in, op);
-  if (!m.mem().write(addr, op.size / 8, value)) {
-    stop_outside_ram(m, addr);
-    return false;
-  }
-  return true;
+  return write_mem(m, operand_address(m, in, op), op.size / 8, value);
 }
 
-uint32_t stack_address(Machine& m, uint32_t esp) { return esp + m.vcpu().seg[kSS].base; }
-
 bool push32(Machine& m, uint32_t value, unsigned size) {
-  uint32_t esp = m.vcpu().gpr[4] - size;
-  if (!m.mem().write(stack_address(m, esp), size, value)) {
-    stop_outside_ram(m, stack_address(m, esp));
-    return false;
-  }
-  m.vcpu().gpr[4] = esp;
+  if (!write_mem(m, stack_slot(m.vcpu(), -int32_t(size)), size, value)) return false;
+  m.vcpu().gpr[4] -= size;
   return true;
 }
 
 bool pop32(Machine& m, uint32_t* value, unsigned size) {
-  uint32_t esp = m.vcpu().gpr[4];
   uint64_t v = 0;
-  if (!m.mem().read(stack_address(m, esp), size, &v)) {
-    stop_outside_ram(m, stack_address(m, esp));
-    return false;
-  }
+  if (!read_mem(m, stack_slot(m.vcpu(), 0), size, &v)) return false;
   *value = uint32_t(v);
-  m.vcpu().gpr[4] = esp + size;
+  m.vcpu().gpr[4] += size;
   return true;
 }
 
@@ -154,7 +126,7 @@ void perform_monitor_call(Machine& m) {
   // The translator sends an instruction here when the mode makes it fault before it
   // executes: x87/SSE under CR0/CR4, or memory through a null segment.
   if (int vector = translator::mode_exception(in, m.mode()); vector >= 0) {
-    m.raise(vector, vector == 13, 0);
+    m.raise(vector, pushes_error_code(vector), 0);
     return;
   }
   BT_ASSERT(translator::info(k).treatment != translator::Treatment::Copy,

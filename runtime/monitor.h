@@ -17,14 +17,11 @@ void perform_monitor_call(Machine& m);
 // --- Shared by the family files (runtime/monitor_*.cpp). ---
 uint32_t read_reg(const Machine& m, ZydisRegister r);
 void write_reg(Machine& m, ZydisRegister r, uint32_t value);
-// Guest linear address of a memory operand (segment bases are zero in this slice).
-uint32_t effective_address(const Machine& m, const translator::Insn& in,
-                           const ZydisDecodedOperand& op);
-// Operand `i` as a value; false: the memory access left guest RAM (the VM has stopped).
+// Operand `i` as a value; false: the memory access raised an exception or left guest RAM
+// (memory goes through runtime/guest_access.h, with the segment checks).
 bool read_operand(Machine& m, const translator::Insn& in, int i, uint32_t* out);
 bool write_operand(Machine& m, const translator::Insn& in, int i, uint32_t value);
-// The linear address of stack offset `esp` (SS's base added).
-uint32_t stack_address(Machine& m, uint32_t esp);
+// PUSH/POP of `size` bytes through SS (limit-checked); ESP moves only on success.
 bool push32(Machine& m, uint32_t value, unsigned size = 4);
 bool pop32(Machine& m, uint32_t* value, unsigned size = 4);
 void stop_outside_ram(Machine& m, uint32_t addr);

@@ -2,6 +2,7 @@
 // Same-privilege forms only in this slice; the rest stop the VM with a clear message.
 #include "runtime/descriptors.h"
 #include "runtime/exceptions.h"
+#include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
 
@@ -49,13 +50,10 @@ bool far_pointer(Machine& m, const Insn& in, uint16_t* sel, uint32_t* off) {
     *off = op.ptr.offset;
     return true;
   }
-  uint32_t addr = effective_address(m, in, op);
+  const SegAddr at = operand_address(m, in, op);
   const unsigned n = in.z.operand_width / 8;
   uint64_t o = 0, s = 0;
-  if (!m.mem().read(addr, n, &o) || !m.mem().read(addr + n, 2, &s)) {
-    stop_outside_ram(m, addr);
-    return false;
-  }
+  if (!read_mem(m, at, n, &o) || !read_mem(m, at.plus(n), 2, &s)) return false;
   *off = uint32_t(o);
   *sel = uint16_t(s);
   return true;
@@ -65,13 +63,10 @@ bool iret(Machine& m, const Insn& in) {
   VcpuState& v = m.vcpu();
   if (v.eflags & kFlagNT) return stop_unsupported(m, in, "a task return (NT set)");
   const unsigned n = in.z.operand_width / 8;
-  const uint32_t esp = stack_address(m, v.gpr[4]);
   uint64_t eip = 0, cs = 0, fl = 0;
-  if (!m.mem().read(esp, n, &eip) || !m.mem().read(esp + n, n, &cs) ||
-      !m.mem().read(esp + 2 * n, n, &fl)) {
-    stop_outside_ram(m, esp);
+  if (!read_mem(m, stack_slot(v, 0), n, &eip) || !read_mem(m, stack_slot(v, n), n, &cs) ||
+      !read_mem(m, stack_slot(v, 2 * n), n, &fl))
     return false;
-  }
   if ((cs & 3) != v.cpl) return stop_unsupported(m, in, "a return to another privilege level");
   if (n == 4 && (fl & kFlagVM)) return stop_unsupported(m, in, "a return to virtual-8086 mode");
   if (!load_code_segment(m, in, uint16_t(cs))) return false;
@@ -114,12 +109,9 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
     }
     case Kind::RetFar: {
       const unsigned n = in.z.operand_width / 8;
-      const uint32_t esp = stack_address(m, v.gpr[4]);
       uint64_t eip = 0, cs = 0;
-      if (!m.mem().read(esp, n, &eip) || !m.mem().read(esp + n, n, &cs)) {
-        stop_outside_ram(m, esp);
+      if (!read_mem(m, stack_slot(v, 0), n, &eip) || !read_mem(m, stack_slot(v, n), n, &cs))
         return false;
-      }
       if ((cs & 3) != v.cpl) return stop_unsupported(m, in, "a return to another privilege level");
       if (!load_code_segment(m, in, uint16_t(cs))) return false;
       uint32_t extra = in.z.operand_count_visible ? uint32_t(in.ops[0].imm.value.u & 0xFFFF) : 0;
@@ -130,12 +122,9 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
     case Kind::Bound: {
       const unsigned n = in.z.operand_width / 8;
       uint32_t index = read_reg(m, in.ops[0].reg.value);
-      uint32_t addr = effective_address(m, in, in.ops[1]);
+      const SegAddr at = operand_address(m, in, in.ops[1]);
       uint64_t lo = 0, hi = 0;
-      if (!m.mem().read(addr, n, &lo) || !m.mem().read(addr + n, n, &hi)) {
-        stop_outside_ram(m, addr);
-        return false;
-      }
+      if (!read_mem(m, at, n, &lo) || !read_mem(m, at.plus(n), n, &hi)) return false;
       int32_t i = n == 2 ? int16_t(index) : int32_t(index);
       int32_t l = n == 2 ? int16_t(lo) : int32_t(lo);
       int32_t h = n == 2 ? int16_t(hi) : int32_t(hi);

@@ -2,6 +2,7 @@
 // 32-bit call gate (SDM vol. 2, JMP and CALL, protected-mode operation). Every check comes
 // before any state changes, so a fault leaves the stack and registers as they were.
 #include "runtime/descriptors.h"
+#include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
 
@@ -98,13 +99,12 @@ bool perform_far_transfer(Machine& m, const Insn& in, Kind k, uint16_t sel, uint
   if (is_call) {
     // Both pushes are checked before ESP moves. PUSH CS writes 16 bits into its slot.
     const unsigned n = t->push_size;
-    const uint32_t esp = v.gpr[4];
-    if (!m.mem().write(stack_address(m, esp - n), n == 4 ? 4 : 2, v.seg[kCS].selector) ||
-        !m.mem().write(stack_address(m, esp - 2 * n), n, in.next_eip())) {
-      stop_outside_ram(m, stack_address(m, esp - 2 * n));
+    const SegAddr frame = stack_slot(v, -2 * int32_t(n));
+    if (!check_access(m, frame, 2 * n, Access::kWrite) ||
+        !write_mem(m, frame.plus(n), n == 4 ? 4 : 2, v.seg[kCS].selector) ||
+        !write_mem(m, frame, n, in.next_eip()))
       return false;
-    }
-    v.gpr[4] = esp - 2 * n;
+    v.gpr[4] = frame.offset;
   }
   commit_cs(m, *t);
   v.eip = t->eip;

@@ -1,6 +1,8 @@
 // Port I/O: IN, OUT, INS, OUTS (every REP form) on the machine's port bus.
+#include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
+#include "translator/translate.h"
 
 namespace bt86::runtime {
 
@@ -25,20 +27,19 @@ bool string_io(Machine& m, const Insn& in, bool is_in) {
   const int32_t step = (v.eflags & kFlagDF) ? -int32_t(size) : int32_t(size);
   const uint16_t port = uint16_t(v.gpr[2]);
   uint32_t& idx = v.gpr[is_in ? 7 : 6];  // EDI for INS, ESI for OUTS
+  int outs_seg = kDS;  // OUTS may override DS; INS always writes through ES
+  for (int i = 0; i < in.z.operand_count; ++i)
+    if (in.ops[i].type == ZYDIS_OPERAND_TYPE_MEMORY && !is_in)
+      outs_seg = translator::segment_index(in.ops[i].mem.segment);
   while (!rep || (v.gpr[1] & mask) != 0) {
-    uint32_t addr = idx & mask;
     if (is_in) {
-      uint32_t value = m.ports().read(port, size);
-      if (!m.mem().write(addr, size, value)) {
-        stop_outside_ram(m, addr);
-        return false;
-      }
+      // The destination is checked before the port is read (reads can have side effects).
+      const SegAddr dst{kES, idx & mask};
+      if (!check_access(m, dst, size, Access::kWrite)) return false;
+      if (!write_mem(m, dst, size, m.ports().read(port, size))) return false;
     } else {
       uint64_t value = 0;
-      if (!m.mem().read(addr, size, &value)) {
-        stop_outside_ram(m, addr);
-        return false;
-      }
+      if (!read_mem(m, {outs_seg, idx & mask}, size, &value)) return false;
       m.ports().write(port, size, uint32_t(value));
     }
     idx = (idx & ~mask) | ((idx + step) & mask);

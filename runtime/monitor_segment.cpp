@@ -1,6 +1,7 @@
 // Segment-register instructions: MOV to/from Sreg, PUSH/POP Sreg, LDS...LSS, ARPL.
 // Loads check the descriptor as hardware does.
 #include "runtime/descriptors.h"
+#include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
 #include "translator/translate.h"
@@ -78,12 +79,9 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
       uint16_t sel = v.seg[translator::segment_index(in.ops[0].reg.value)].selector;
       const unsigned n = in.z.operand_width / 8;
       // With a 32-bit operand size current processors write 16 bits into the 4-byte slot.
-      uint32_t esp = v.gpr[4] - n;
-      if (!m.mem().write(stack_address(m, esp), 2, sel)) {
-        stop_outside_ram(m, stack_address(m, esp));
-        return false;
-      }
-      v.gpr[4] = esp;
+      const SegAddr slot = stack_slot(v, -int32_t(n));
+      if (!check_access(m, slot, n, Access::kWrite) || !write_mem(m, slot, 2, sel)) return false;
+      v.gpr[4] = slot.offset;
       return true;
     }
     case Kind::MovToSeg: {
@@ -94,10 +92,7 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
     case Kind::PopSeg: {
       const unsigned n = in.z.operand_width / 8;
       uint64_t sel = 0;
-      if (!m.mem().read(stack_address(m, v.gpr[4]), n, &sel)) {
-        stop_outside_ram(m, stack_address(m, v.gpr[4]));
-        return false;
-      }
+      if (!read_mem(m, stack_slot(v, 0), n, &sel)) return false;
       if (!load_data_segment(m, in, translator::segment_index(in.ops[0].reg.value), uint16_t(sel))) return false;
       v.gpr[4] += n;
       return true;
@@ -110,12 +105,9 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
       for (auto e : kMap)
         if (e.m == in.z.mnemonic) seg = e.seg;
       const unsigned n = in.z.operand_width / 8;
-      uint32_t addr = effective_address(m, in, in.ops[1]);
+      const SegAddr at = operand_address(m, in, in.ops[1]);
       uint64_t off = 0, sel = 0;
-      if (!m.mem().read(addr, n, &off) || !m.mem().read(addr + n, 2, &sel)) {
-        stop_outside_ram(m, addr);
-        return false;
-      }
+      if (!read_mem(m, at, n, &off) || !read_mem(m, at.plus(n), 2, &sel)) return false;
       if (!load_data_segment(m, in, seg, uint16_t(sel))) return false;
       write_reg(m, in.ops[0].reg.value, uint32_t(off));
       return true;

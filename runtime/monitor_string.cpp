@@ -1,7 +1,10 @@
 // String instructions the translator hands over: those with 16-bit addressing (SI, DI, CX
-// wrap at 64 KiB). Every REP form; CMPS/SCAS flags come from the host's own CMP.
+// wrap at 64 KiB) and those through a segment that needs limit or type checks. Every REP
+// form; CMPS/SCAS flags come from the host's own CMP.
+#include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
+#include "translator/translate.h"
 
 namespace bt86::runtime {
 
@@ -40,24 +43,28 @@ bool perform_string(Machine& m, const Insn& in, Kind k) {
   uint32_t& edi = v.gpr[7];
   const uint32_t acc_mask = size == 1 ? 0xFF : size == 2 ? 0xFFFF : 0xFFFFFFFF;
 
+  // The source segment may be overridden; the destination is always ES.
+  int src_seg = kDS;
+  for (int i = 0; i < in.z.operand_count; ++i) {
+    const ZydisDecodedOperand& op = in.ops[i];
+    if (op.type == ZYDIS_OPERAND_TYPE_MEMORY &&
+        ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LEGACY_32, op.mem.base) ==
+            ZYDIS_REGISTER_ESI)
+      src_seg = translator::segment_index(op.mem.segment);
+  }
+
   auto advance = [&](uint32_t& r) { r = (r & ~mask) | ((r + step) & mask); };
   while (!(rep || repne) || (ecx & mask) != 0) {
+    // A fault leaves ECX/ESI/EDI as after the iterations completed, EIP at the instruction.
     uint64_t src = 0, dst = 0;
-    if (uses_si && !m.mem().read(esi & mask, size, &src)) {
-      stop_outside_ram(m, esi & mask);
-      return false;
-    }
-    if (compares && !m.mem().read(edi & mask, size, &dst)) {
-      stop_outside_ram(m, edi & mask);
-      return false;
-    }
+    if (uses_si && !read_mem(m, {src_seg, esi & mask}, size, &src)) return false;
+    if (compares && !read_mem(m, {kES, edi & mask}, size, &dst)) return false;
     switch (k) {
       case Kind::Movs:
-        if (!m.mem().write(edi & mask, size, src)) return stop_outside_ram(m, edi & mask), false;
+        if (!write_mem(m, {kES, edi & mask}, size, src)) return false;
         break;
       case Kind::Stos:
-        if (!m.mem().write(edi & mask, size, v.gpr[0] & acc_mask))
-          return stop_outside_ram(m, edi & mask), false;
+        if (!write_mem(m, {kES, edi & mask}, size, v.gpr[0] & acc_mask)) return false;
         break;
       case Kind::Lods: write_reg(m, size == 1 ? ZYDIS_REGISTER_AL : size == 2 ? ZYDIS_REGISTER_AX
                                                                           : ZYDIS_REGISTER_EAX,

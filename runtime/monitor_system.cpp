@@ -3,6 +3,7 @@
 #include <x86intrin.h>
 
 #include "runtime/cpu_model.h"
+#include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
 
@@ -29,24 +30,18 @@ bool gp0(Machine& m) {
 uint32_t iopl(const VcpuState& v) { return (v.eflags & kFlagIOPL) >> 12; }
 
 bool load_table_register(Machine& m, const Insn& in, DescriptorTable* t) {
-  uint32_t addr = effective_address(m, in, in.ops[0]);
+  const SegAddr at = operand_address(m, in, in.ops[0]);
   uint64_t limit = 0, base = 0;
-  if (!m.mem().read(addr, 2, &limit) || !m.mem().read(addr + 2, 4, &base)) {
-    stop_outside_ram(m, addr);
-    return false;
-  }
+  if (!read_mem(m, at, 2, &limit) || !read_mem(m, at.plus(2), 4, &base)) return false;
   t->limit = uint16_t(limit);
   t->base = in.z.operand_width == 16 ? uint32_t(base) & 0xFFFFFF : uint32_t(base);
   return true;
 }
 
 bool store_table_register(Machine& m, const Insn& in, const DescriptorTable& t) {
-  uint32_t addr = effective_address(m, in, in.ops[0]);
-  if (!m.mem().write(addr, 2, t.limit) || !m.mem().write(addr + 2, 4, t.base)) {
-    stop_outside_ram(m, addr);
-    return false;
-  }
-  return true;
+  const SegAddr at = operand_address(m, in, in.ops[0]);
+  return check_access(m, at, 6, Access::kWrite) && write_mem(m, at, 2, t.limit) &&
+         write_mem(m, at.plus(2), 4, t.base);
 }
 
 bool mov_cr(Machine& m, const Insn& in) {

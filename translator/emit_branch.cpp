@@ -22,6 +22,7 @@ uint32_t relative_target(const Insn& in) {
 
 void push_return(Emitter& e, const Insn& in) {
   const unsigned n = in.z.operand_width / 8;
+  e.stack_check(kEsp, -int(n), n, true, in.eip);
   e.load_stack_base();
   uint32_t ret = in.next_eip();
   e.ins(ZYDIS_MNEMONIC_MOV,
@@ -112,6 +113,7 @@ void Emitter::emit_branch(const Insn& in, Kind kind) {
     case Kind::Ret: {
       const unsigned n = in.z.operand_width / 8;
       uint32_t extra = in.z.operand_count_visible > 0 ? uint32_t(in.ops[0].imm.value.u & 0xFFFF) : 0;
+      stack_check(kEsp, 0, n, false, in.eip);
       load_stack_base();
       ins(n == 2 ? ZYDIS_MNEMONIC_MOVZX : ZYDIS_MNEMONIC_MOV,
           {reg(ZYDIS_REGISTER_R15D), stack_mem(kEsp, 0, n)}, true);

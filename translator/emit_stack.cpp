@@ -143,9 +143,32 @@ void emit_leave(Emitter& e, const Insn& in) {
   e.ins(ZYDIS_MNEMONIC_MOV, {Emitter::reg(sized(ZYDIS_REGISTER_EBP, n)), Emitter::reg(tmp)}, false);
 }
 
+// With a limited SS, every stack byte the instruction touches is checked first (#SS(0)).
+void check_stack_range(Emitter& e, const Insn& in, Kind kind) {
+  const int n = in.z.operand_width / 8;
+  switch (kind) {
+    case Kind::Push: e.stack_check(kEsp, -n, n, true, in.eip); break;
+    case Kind::Pop: e.stack_check(kEsp, 0, n, false, in.eip); break;
+    case Kind::Pusha: e.stack_check(kEsp, -8 * n, 8 * n, true, in.eip); break;
+    case Kind::Popa: e.stack_check(kEsp, 0, 8 * n, false, in.eip); break;
+    case Kind::Enter: {
+      const int64_t size = in.ops[0].imm.value.u & 0xFFFF;
+      const int level = int(in.ops[1].imm.value.u & 31);
+      // Frame pointers copied from [EBP - n*i], then everything down to the new ESP.
+      if (level > 1) e.stack_check(ZYDIS_REGISTER_EBP, -n * (level - 1), n * (level - 1), false, in.eip);
+      const int64_t total = n + int64_t(n) * level + size;
+      e.stack_check(kEsp, -total, unsigned(total), true, in.eip);
+      break;
+    }
+    case Kind::Leave: e.stack_check(ZYDIS_REGISTER_EBP, 0, n, false, in.eip); break;
+    default: break;
+  }
+}
+
 }  // namespace
 
 void Emitter::emit_stack(const Insn& in, Kind kind) {
+  check_stack_range(*this, in, kind);
   load_stack_base();
   switch (kind) {
     case Kind::Push: emit_push(*this, in); break;

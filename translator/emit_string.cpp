@@ -29,8 +29,14 @@ uint8_t base_opcode(Kind kind) {
 }  // namespace
 
 void Emitter::emit_string(const Insn& in, Kind kind) {
-  if (in.z.address_width != 32) {
-    // SI/DI/CX wrap at 16 bits: rare enough for the monitor (runtime/monitor_string.cpp).
+  // SI/DI/CX wrap at 16 bits, and a segment with a limit needs a check per element: both
+  // rare enough for the monitor (runtime/monitor_string.cpp).
+  bool through_limited = false;
+  for (int i = 0; i < in.z.operand_count; ++i)
+    if (in.ops[i].type == ZYDIS_OPERAND_TYPE_MEMORY &&
+        seg_class(mode_, segment_index(in.ops[i].mem.segment)) == SegClass::kLimited)
+      through_limited = true;
+  if (in.z.address_width != 32 || through_limited) {
     emit_monitor_exit(in);
     return;
   }

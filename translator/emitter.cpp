@@ -45,7 +45,18 @@ void Emitter::lea32(ZydisRegister dst, ZydisRegister base, int64_t disp) {
   if (!encode(req, false)) fail("cannot encode lea");
 }
 
-bool Emitter::stack_based() const { return seg_class(mode_, 2) == SegClass::kBased; }
+bool Emitter::stack_based() const {
+  return seg_class(mode_, 2) == SegClass::kBased || stack_limited();
+}
+
+bool Emitter::stack_limited() const { return seg_class(mode_, 2) == SegClass::kLimited; }
+
+void Emitter::stack_check(ZydisRegister base, int64_t disp, unsigned bytes, bool writes,
+                          uint32_t eip) {
+  if (!stack_limited() || bytes == 0) return;
+  lea32(ZYDIS_REGISTER_R14D, base, disp);  // the lowest offset touched, wrapped to 32 bits
+  emit_limit_check(2, ZYDIS_REGISTER_R14D, bytes, writes, -1, eip);
+}
 
 ZydisEncoderOperand Emitter::stack_mem(ZydisRegister base, int64_t disp, unsigned size) const {
   return stack_based() ? gmem(base, ZYDIS_REGISTER_R10D, 1, disp, uint16_t(size))
@@ -128,7 +139,7 @@ void Emitter::emit_limit_check(int seg, ZydisRegister offset, unsigned size, boo
   if (borrowed >= 0)
     a_.mov(x::gpq(uint32_t(ZydisRegisterGetId(host_gpr32(borrowed)))),
            x::qword_ptr(x::r13, runtime::vcpu_off::scratch(0)));
-  a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultVector), 13);
+  a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultVector), seg == 2 ? 12 : 13);
   a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultError), 0);
   a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultKind), 1);  // kFaultException
   a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kEip), eip);
@@ -341,8 +352,9 @@ bool Emitter::segment_usable(int seg, bool* based, bool* limited) {
   SegClass c = seg < 0 ? SegClass::kFlat : seg_class(mode_, seg);
   *based = c == SegClass::kBased;
   if (c == SegClass::kFlat || c == SegClass::kBased) return true;
-  // Limits and types are checked at run time for the data segments through guest_mem.
-  if (limited && c == SegClass::kLimited && seg != 1 && seg != 2) {
+  // Limits and types are checked at run time for the data and stack segments through
+  // guest_mem (#GP(0), or #SS(0) for SS).
+  if (limited && c == SegClass::kLimited && seg != 1) {
     *limited = true;
     return true;
   }

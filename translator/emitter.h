@@ -87,9 +87,9 @@ class Emitter {
   // False (with a failure recorded) when memory through segment `seg` cannot be translated
   // in this mode; `based` tells whether its base must be added.
   bool segment_usable(int seg, bool* based, bool* limited = nullptr);
-  // Raises #GP(0) unless [offset, offset+size) fits segment `seg`'s limit and type (read or
-  // write), read from the vCPU's descriptor cache at run time. `offset` is a 32-bit register
-  // (zero-extended); flags and RAX are preserved on both paths.
+  // Raises #GP(0) (#SS(0) for SS) unless [offset, offset+size) fits segment `seg`'s limit
+  // and type (read or write), read from the vCPU's descriptor cache at run time. `offset` is
+  // a 32-bit register (zero-extended); flags and RAX are preserved on both paths.
   void emit_limit_check(int seg, ZydisRegister offset, unsigned size, bool writes, int borrowed,
                         uint32_t eip);
   void end_mem(const MemOperand& m);
@@ -111,7 +111,11 @@ class Emitter {
   // base sits in r10d, loaded by load_stack_base() at the start of the instruction.
   ZydisEncoderOperand stack_mem(ZydisRegister base, int64_t disp, unsigned size) const;
   void load_stack_base();
-  bool stack_based() const;
+  bool stack_based() const;    // SS's base must be added (based or limited SS)
+  bool stack_limited() const;  // SS has a limit, is expand-down or read-only: check accesses
+  // With a limited SS: raises #SS(0) at `eip` unless the `bytes` stack bytes from
+  // [base + disp] (32-bit wrap) fit SS's limit and type. Uses r14 and r11. No code otherwise.
+  void stack_check(ZydisRegister base, int64_t disp, unsigned bytes, bool writes, uint32_t eip);
 
  private:
   void emit_entry_check(bool flags_live);

@@ -87,12 +87,14 @@ size_t Translator::fetch(uint32_t eip, uint8_t* out) const {
 
 Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   const bool one_shot = mode.bits & kModeOneShot;
-  // CS must be flat; SS flat or based (a limit or expand-down needs limit checks).
-  if (seg_class(mode, 1) != SegClass::kFlat || (seg_class(mode, 2) != SegClass::kFlat &&
-                                                seg_class(mode, 2) != SegClass::kBased)) {
-    bool code = seg_class(mode, 1) != SegClass::kFlat;
-    failure_ = {eip, strfmt("a %s segment that is not flat (base 0, 4 GiB%s) is not supported yet",
-                            code ? "code" : "stack", code ? "" : ", or a based one")};
+  // CS must be flat (base 0, 4 GiB); SS may have any base and limit but must be 32-bit.
+  if (seg_class(mode, 1) != SegClass::kFlat || (mode.bits & kModeStack16) ||
+      seg_class(mode, 2) == SegClass::kNull) {
+    const char* what = seg_class(mode, 1) != SegClass::kFlat
+                           ? "a code segment that is not flat (base 0, 4 GiB)"
+                       : (mode.bits & kModeStack16) ? "a 16-bit stack segment (SS.B = 0)"
+                                                    : "a null stack segment";
+    failure_ = {eip, strfmt("%s is not supported yet", what)};
     return fail("%s", failure_.message.c_str());
   }
   const bool stepping = mode.bits & kModeSingleStep;

@@ -1,0 +1,78 @@
+// Segment checks and guest memory access for the monitor (see guest_access.h).
+#include "runtime/guest_access.h"
+
+#include "runtime/machine.h"
+#include "runtime/monitor.h"
+#include "translator/translate.h"
+
+namespace bt86::runtime {
+
+namespace {
+
+constexpr uint16_t kPresent = 0x80;
+constexpr uint16_t kCode = 0x08;
+constexpr uint16_t kWritableOrReadable = 0x02;
+constexpr uint16_t kExpandDown = 0x04;
+constexpr uint16_t kBig = 0x400;  // D/B in the descriptor's flags nibble
+
+}  // namespace
+
+std::optional<int> segment_fault(const Segment& s, bool stack, uint32_t offset, unsigned size,
+                                 Access access) {
+  const int vector = stack ? 12 : 13;
+  // A null selector leaves the register unusable (not present): any access is #GP(0).
+  if (!(s.attrib & kPresent)) return 13;
+  const bool code = s.attrib & kCode;
+  if (access == Access::kWrite && (code || !(s.attrib & kWritableOrReadable))) return vector;
+  if (access == Access::kRead && code && !(s.attrib & kWritableOrReadable)) return vector;
+  const uint64_t first = offset;
+  const uint64_t last = first + (size ? size : 1) - 1;  // 64-bit: an access past 4 GiB fails
+  if (!code && (s.attrib & kExpandDown)) {
+    // Valid offsets are limit+1 .. 0xFFFF (B=0) or 0xFFFFFFFF (B=1).
+    const uint64_t upper = (s.attrib & kBig) ? 0xFFFFFFFFull : 0xFFFFull;
+    if (first <= s.limit || last > upper) return vector;
+    return std::nullopt;
+  }
+  if (last > s.limit) return vector;
+  return std::nullopt;
+}
+
+SegAddr operand_address(const Machine& m, const translator::Insn& in,
+                        const ZydisDecodedOperand& op) {
+  uint32_t a = op.mem.disp.has_displacement ? uint32_t(op.mem.disp.value) : 0;
+  if (op.mem.base != ZYDIS_REGISTER_NONE) a += read_reg(m, op.mem.base);
+  if (op.mem.index != ZYDIS_REGISTER_NONE) a += read_reg(m, op.mem.index) * op.mem.scale;
+  if (in.z.address_width == 16) a &= 0xFFFF;
+  return {translator::segment_index(op.mem.segment), a};
+}
+
+bool check_access(Machine& m, SegAddr a, unsigned size, Access access) {
+  const Segment& s = m.vcpu().seg[a.seg];
+  if (auto vector = segment_fault(s, a.seg == kSS, a.offset, size, access)) {
+    m.raise(*vector, true, 0);
+    return false;
+  }
+  return true;
+}
+
+bool read_mem(Machine& m, SegAddr a, unsigned size, uint64_t* out) {
+  if (!check_access(m, a, size, Access::kRead)) return false;
+  const uint32_t linear = m.vcpu().seg[a.seg].base + a.offset;
+  if (!m.mem().read(linear, size, out)) {
+    stop_outside_ram(m, linear);
+    return false;
+  }
+  return true;
+}
+
+bool write_mem(Machine& m, SegAddr a, unsigned size, uint64_t value) {
+  if (!check_access(m, a, size, Access::kWrite)) return false;
+  const uint32_t linear = m.vcpu().seg[a.seg].base + a.offset;
+  if (!m.mem().write(linear, size, value)) {
+    stop_outside_ram(m, linear);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace bt86::runtime

@@ -1,0 +1,47 @@
+// The monitor's memory accesses on behalf of the guest instruction it performs, checked as
+// the CPU checks them: the segment (null, type, limit, expand-down), then the linear access.
+// Paging (issue 4) slots in below the segment step.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "runtime/vcpu.h"
+#include "translator/decode.h"
+
+namespace bt86::runtime {
+
+class Machine;
+
+enum class Access : uint8_t { kRead, kWrite };
+
+// A logical address: segment register (kES..kGS) and offset.
+struct SegAddr {
+  int seg;
+  uint32_t offset;
+  SegAddr plus(uint32_t n) const { return {seg, offset + n}; }
+};
+
+// The exception vector a `size`-byte access at `offset` through the cached descriptor `s`
+// raises (error code 0): #SS for the stack segment, #GP otherwise. Nothing if it is allowed.
+// SDM Vol. 3A 5.3 (limit checking) and 5.5 (type checking).
+std::optional<int> segment_fault(const Segment& s, bool stack, uint32_t offset, unsigned size,
+                                 Access access);
+
+// Where memory operand `op` of `in` points: its segment and effective address (wrapped to
+// the address size).
+SegAddr operand_address(const Machine& m, const translator::Insn& in,
+                        const ZydisDecodedOperand& op);
+
+// Each returns false when the access raised a guest exception (already delivered) or left
+// guest RAM (the VM has stopped).
+bool check_access(Machine& m, SegAddr a, unsigned size, Access access);
+bool read_mem(Machine& m, SegAddr a, unsigned size, uint64_t* out);
+bool write_mem(Machine& m, SegAddr a, unsigned size, uint64_t value);
+
+// The stack slot at ESP + `delta` (SS-relative, 32-bit stack).
+inline SegAddr stack_slot(const VcpuState& v, int32_t delta) {
+  return {kSS, v.gpr[4] + uint32_t(delta)};
+}
+
+}  // namespace bt86::runtime
