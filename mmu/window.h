@@ -19,6 +19,9 @@ class Window {
 
   // Paging off: guest-physical memory mapped one to one (RAM read-write, the rest absent).
   static Result<Window> create_identity(const GuestRam& ram);
+  // Paging on: nothing mapped; shadow fills map guest pages into it (mmu/shadow.h).
+  static Result<Window> create_empty();
+  Window() = default;  // no reservation: a placeholder until one is moved in
   Window(Window&&) noexcept;
   Window& operator=(Window&&) noexcept;
   Window(const Window&) = delete;
@@ -40,6 +43,13 @@ class Window {
   void set_page_writable(uint32_t guest_page_addr, bool writable);
   // Makes [start, start+len) inaccessible (page-aligned): an access faults as outside RAM.
   void make_absent(uint32_t start, uint32_t len);
+
+  // Shadow mappings (page-aligned): `len` bytes of guest RAM from guest-physical `phys`
+  // at guest address `linear`, read-only or read-write; unmap() returns the range to
+  // PROT_NONE without a backing (the next access faults again).
+  void map(const GuestRam& ram, uint32_t linear, uint32_t phys, uint32_t len, bool writable);
+  void unmap(uint32_t linear, uint64_t len);
+  void protect(uint32_t linear, uint32_t len, bool writable);
 
  private:
   Window(uint64_t reservation, uint64_t base) : reservation_(reservation), base_(base) {}

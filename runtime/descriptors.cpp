@@ -1,9 +1,35 @@
 // Descriptor and gate decoding per the SDM vol. 3, §3.4.5 and §6.11.
 #include "runtime/descriptors.h"
 
+#include "runtime/guest_access.h"
 #include "runtime/machine.h"
 
 namespace bt86::runtime {
+
+bool read_system(Machine& m, uint32_t linear, unsigned size, uint64_t* out) {
+  LinearStatus s = read_linear(m, linear, size, out, false);
+  if (s.kind == LinearStatus::kPageFault) {
+    // Guests keep their descriptor tables mapped; a #PF here is not delivered yet.
+    m.stop(StopKind::kGuestError, kStatusGuestError,
+           strfmt("a descriptor-table read at 0x%08x page-faults (error 0x%x), at EIP 0x%08x; "
+                  "bt86 does not deliver that #PF yet",
+                  s.addr, s.error, m.vcpu().eip));
+    return false;
+  }
+  return s.ok();
+}
+
+bool write_system(Machine& m, uint32_t linear, unsigned size, uint64_t value) {
+  LinearStatus s = write_linear(m, linear, size, value, false);
+  if (s.kind == LinearStatus::kPageFault) {
+    m.stop(StopKind::kGuestError, kStatusGuestError,
+           strfmt("a descriptor-table write at 0x%08x page-faults (error 0x%x), at EIP 0x%08x; "
+                  "bt86 does not deliver that #PF yet",
+                  s.addr, s.error, m.vcpu().eip));
+    return false;
+  }
+  return s.ok();
+}
 
 Descriptor decode_descriptor(uint64_t raw) {
   Descriptor d;
@@ -37,14 +63,14 @@ std::optional<Descriptor> read_descriptor(Machine& m, uint16_t selector) {
   }
   if ((selector & ~7u) + 7 > limit) return std::nullopt;
   uint64_t raw = 0;
-  if (!m.mem().read(descriptor_address(m, selector), 8, &raw)) return std::nullopt;
+  if (!read_system(m, descriptor_address(m, selector), 8, &raw)) return std::nullopt;
   return decode_descriptor(raw);
 }
 
 void mark_accessed(Machine& m, uint16_t selector) {
   uint32_t type_byte = descriptor_address(m, selector) + 5;
   uint64_t b = 0;
-  if (m.mem().read(type_byte, 1, &b) && !(b & 1)) m.mem().write(type_byte, 1, b | 1);
+  if (read_system(m, type_byte, 1, &b) && !(b & 1)) write_system(m, type_byte, 1, b | 1);
 }
 
 Gate decode_gate(uint64_t raw) {

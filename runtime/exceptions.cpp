@@ -27,7 +27,11 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   const uint32_t idt_error = uint32_t(vector) * 8 + 2 + (software ? 0 : 1);
   if (uint32_t(vector) * 8 + 7 > v.idtr.limit) return Nested{13, idt_error};
   uint64_t raw = 0;
-  if (!m.mem().read(v.idtr.base + vector * 8, 8, &raw)) return Nested{13, idt_error};
+  if (LinearStatus s = read_linear(m, v.idtr.base + vector * 8, 8, &raw, false); !s.ok()) {
+    if (s.kind != LinearStatus::kPageFault) return Nested{13, idt_error};
+    v.cr2 = s.addr;
+    return Nested{14, s.error};
+  }
   Gate gate = decode_gate(raw);
   if (gate.type != 14 && gate.type != 15) {
     if (gate.type == 5 || gate.type == 6 || gate.type == 7) {
@@ -63,7 +67,12 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
     return Nested{12, software ? 0u : 1u};
   for (int i = 0; i < n; ++i) {
     esp -= 4;
-    if (!m.mem().write(esp + v.seg[kSS].base, 4, frame[n - 1 - i])) {
+    LinearStatus s = write_linear(m, esp + v.seg[kSS].base, 4, frame[n - 1 - i], v.cpl == 3);
+    if (s.kind == LinearStatus::kPageFault) {
+      v.cr2 = s.addr;
+      return Nested{14, s.error};
+    }
+    if (!s.ok()) {
       m.stop(StopKind::kGuestError, kStatusGuestError,
              strfmt("exception %d: the stack at 0x%08x is outside guest RAM", vector, esp));
       return std::nullopt;
@@ -94,9 +103,12 @@ void deliver_exception(Machine& m, int vector, bool has_error, uint32_t error, b
   auto nested = try_deliver(m, vector, has_error, error, software, return_eip.value_or(fault_eip));
   if (!nested || m.stopped()) return;
   // A fault while delivering: benign first exceptions are followed by the second one;
-  // two contributory ones (or anything during #DF) make a double fault (SDM Table 6-5).
+  // two contributory ones, a #PF then a #PF or contributory one (or anything during #DF)
+  // make a double fault (SDM Table 6-5).
   int second = nested->vector;
-  if (first != 8 && !(contributory(first) && contributory(second))) {
+  const bool double_fault = (contributory(first) && contributory(second)) ||
+                            (first == 14 && (second == 14 || contributory(second)));
+  if (first != 8 && !double_fault) {
     nested = try_deliver(m, second, true, nested->error, false, fault_eip);
     if (!nested || m.stopped()) return;
     first = second;

@@ -1,6 +1,8 @@
 // Segment checks and guest memory access for the monitor (see guest_access.h).
 #include "runtime/guest_access.h"
 
+#include <algorithm>
+
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
 #include "translator/translate.h"
@@ -55,24 +57,83 @@ bool check_access(Machine& m, SegAddr a, unsigned size, Access access) {
   return true;
 }
 
+namespace {
+
+// The physical address of each byte run of a linear access: one run, or two when it
+// crosses a page. Paging off, linear = physical.
+struct Runs {
+  uint32_t phys[2];
+  unsigned len[2];
+  int count;
+};
+
+LinearStatus resolve(Machine& m, uint32_t linear, unsigned size, mmu::AccessKind kind,
+                     bool user, Runs* out) {
+  const unsigned first = std::min<unsigned>(size, 0x1000 - (linear & 0xFFF));
+  out->count = first == size ? 1 : 2;
+  out->len[0] = first;
+  out->len[1] = size - first;
+  for (int i = 0; i < out->count; ++i) {
+    const uint32_t at = i == 0 ? linear : (linear | 0xFFF) + 1;
+    uint32_t phys = at;
+    if (m.shadow().state().enabled) {
+      auto t = m.shadow().translate(at, kind, user);
+      if (!t) return LinearStatus{LinearStatus::kPageFault, at, t.error()};
+      phys = *t;
+    }
+    if (!m.ram().contains(phys, out->len[i])) return LinearStatus{LinearStatus::kOutside, phys};
+    out->phys[i] = phys;
+  }
+  return {};
+}
+
+}  // namespace
+
+LinearStatus read_linear(Machine& m, uint32_t linear, unsigned size, uint64_t* out, bool user) {
+  Runs r;
+  LinearStatus s = resolve(m, linear, size, mmu::AccessKind::kRead, user, &r);
+  if (!s.ok()) return s;
+  uint64_t v = 0;
+  auto* bytes = reinterpret_cast<uint8_t*>(&v);
+  m.ram().read(r.phys[0], bytes, r.len[0]);
+  if (r.count == 2) m.ram().read(r.phys[1], bytes + r.len[0], r.len[1]);
+  *out = v;
+  return s;
+}
+
+LinearStatus write_linear(Machine& m, uint32_t linear, unsigned size, uint64_t value,
+                          bool user) {
+  Runs r;
+  LinearStatus s = resolve(m, linear, size, mmu::AccessKind::kWrite, user, &r);
+  if (!s.ok()) return s;
+  const auto* bytes = reinterpret_cast<const uint8_t*>(&value);
+  m.ram().write(r.phys[0], bytes, r.len[0]);  // through the code-page hook
+  if (r.count == 2) m.ram().write(r.phys[1], bytes + r.len[0], r.len[1]);
+  return s;
+}
+
+bool settle(Machine& m, const LinearStatus& s) {
+  switch (s.kind) {
+    case LinearStatus::kOk: return true;
+    case LinearStatus::kPageFault:
+      m.vcpu().cr2 = s.addr;
+      m.raise(14, true, s.error);
+      return false;
+    case LinearStatus::kOutside: stop_outside_ram(m, s.addr); return false;
+  }
+  return false;
+}
+
 bool read_mem(Machine& m, SegAddr a, unsigned size, uint64_t* out) {
   if (!check_access(m, a, size, Access::kRead)) return false;
   const uint32_t linear = m.vcpu().seg[a.seg].base + a.offset;
-  if (!m.mem().read(linear, size, out)) {
-    stop_outside_ram(m, linear);
-    return false;
-  }
-  return true;
+  return settle(m, read_linear(m, linear, size, out, m.vcpu().cpl == 3));
 }
 
 bool write_mem(Machine& m, SegAddr a, unsigned size, uint64_t value) {
   if (!check_access(m, a, size, Access::kWrite)) return false;
   const uint32_t linear = m.vcpu().seg[a.seg].base + a.offset;
-  if (!m.mem().write(linear, size, value)) {
-    stop_outside_ram(m, linear);
-    return false;
-  }
-  return true;
+  return settle(m, write_linear(m, linear, size, value, m.vcpu().cpl == 3));
 }
 
 }  // namespace bt86::runtime

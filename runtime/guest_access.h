@@ -33,6 +33,21 @@ std::optional<int> segment_fault(const Segment& s, bool stack, uint32_t offset, 
 SegAddr operand_address(const Machine& m, const translator::Insn& in,
                         const ZydisDecodedOperand& op);
 
+// A linear access (segmentation done). Paging off, linear = physical; paging on, through
+// the guest's tables as a user (CPL 3) or supervisor access, setting Accessed/Dirty. An
+// access that crosses a page checks both pages before it touches either.
+struct LinearStatus {
+  enum Kind : uint8_t { kOk, kPageFault, kOutside } kind = kOk;
+  uint32_t addr = 0;   // #PF: the linear address (CR2); kOutside: the physical address
+  uint32_t error = 0;  // #PF error code
+  bool ok() const { return kind == kOk; }
+};
+LinearStatus read_linear(Machine& m, uint32_t linear, unsigned size, uint64_t* out, bool user);
+LinearStatus write_linear(Machine& m, uint32_t linear, unsigned size, uint64_t value,
+                          bool user);
+// For a failed status: raises the #PF (setting CR2) or stops the VM. Returns s.ok().
+bool settle(Machine& m, const LinearStatus& s);
+
 // Each returns false when the access raised a guest exception (already delivered) or left
 // guest RAM (the VM has stopped).
 bool check_access(Machine& m, SegAddr a, unsigned size, Access access);

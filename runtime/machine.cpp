@@ -41,10 +41,9 @@ void init_guest_fx(uint8_t* fx) {
 
 }  // namespace
 
-Machine::Machine(mmu::GuestRam ram, mmu::Window window, const MachineOptions& opt)
+Machine::Machine(mmu::GuestRam ram, const MachineOptions& opt)
     : opt_(opt),
       ram_(std::move(ram)),
-      window_(std::move(window)),
       vcpu_(new_vcpu(), delete_vcpu),
       mem_(ram_) {}
 
@@ -53,11 +52,12 @@ Machine::~Machine() = default;
 Result<std::unique_ptr<Machine>> Machine::create(const MachineOptions& opt) {
   auto ram = mmu::GuestRam::create(uint64_t(opt.ram_mib) << 20);
   if (!ram) return std::unexpected(ram.error());
-  auto window = mmu::Window::create_identity(*ram);
-  if (!window) return std::unexpected(window.error());
-  std::unique_ptr<Machine> m(new Machine(std::move(*ram), std::move(*window), opt));
+  std::unique_ptr<Machine> m(new Machine(std::move(*ram), opt));
+  auto shadow = mmu::Shadow::create(m->ram_);
+  if (!shadow) return std::unexpected(shadow.error());
+  m->shadow_ = std::move(*shadow);
   VcpuState& v = m->vcpu();
-  v.window_base = m->window_.base();
+  v.window_base = m->shadow_->identity().base();
   init_guest_fx(v.guest_fx);
 
   auto tc = translator::TCache::create(size_t(opt.tc_mib) << 20, &v);
@@ -66,11 +66,22 @@ Result<std::unique_ptr<Machine>> Machine::create(const MachineOptions& opt) {
   m->glue_ = emit_glue(*m->tc_);
   Machine* self = m.get();
   m->tc_->set_page_protector([self](uint32_t page, bool protect) {
-    self->window_.set_page_writable(page << 12, !protect);
+    self->shadow_->set_code_page(page, protect);
   });
+  m->shadow_->set_code_query([self](uint32_t page) { return self->tc_->page_has_code(page); });
   m->ram_.set_write_hook([self](uint32_t gpa, size_t len) { self->on_guest_write(gpa, len); });
   m->translator_ = std::make_unique<translator::Translator>(*m->tc_, m->ram_, m->glue_.addrs,
                                                             opt.translate);
+  m->translator_->set_code_map([self](uint32_t linear) -> std::expected<uint32_t, uint32_t> {
+    const VcpuState& v = self->vcpu();
+    if (!self->shadow_->state().enabled) {
+      if (linear >= self->ram_.size()) return std::unexpected(translator::kOutsideRam);
+      return linear;
+    }
+    auto phys = self->shadow_->translate(linear, mmu::AccessKind::kFetch, v.cpl == 3);
+    if (phys && *phys >= self->ram_.size()) return std::unexpected(translator::kOutsideRam);
+    return phys;
+  });
   m->reset_protected_mode(0);
   return m;
 }
@@ -159,14 +170,45 @@ void Machine::raise(int vector, bool has_error, uint32_t error) {
   deliver_exception(*this, vector, has_error, error);
 }
 
+void Machine::paging_changed() {
+  const VcpuState& v = vcpu();
+  mmu::PagingState p;
+  p.enabled = v.cr0 & (1u << 31);
+  p.controls.cr3 = v.cr3;
+  p.controls.pse = v.cr4 & (1u << 4);
+  p.controls.wp = v.cr0 & (1u << 16);
+  p.pge = v.cr4 & (1u << 7);
+  shadow_->set_state(p);
+  tc_->set_same_page_chains_only(p.enabled);
+  if (p.enabled) tc_->reset_ibl();  // its entries name blocks of the old address space
+}
+
+void Machine::invlpg(uint32_t linear) {
+  if (!shadow_->state().enabled) return;
+  shadow_->invlpg(linear);
+  tc_->reset_ibl();
+}
+
 translator::Block* Machine::block_for(uint32_t eip, bool one_shot) {
   translator::ModeKey mode = this->mode(one_shot);
-  if (!one_shot) {
+  // Blocks are found by linear EIP and the physical page it maps to now.
+  auto phys = translator_->code_address(eip);
+  if (!phys && phys.error() != translator::kOutsideRam) {
+    vcpu().cr2 = eip;
+    raise(14, true, phys.error());
+    return nullptr;
+  }
+  if (!one_shot && phys) {
     if (!(mode == last_mode_)) {
       tc_->reset_ibl();  // its entries belong to the previous mode's blocks
       last_mode_ = mode;
     }
-    if (translator::Block* b = tc_->lookup(eip, mode)) return b;
+    if (translator::Block* b = tc_->lookup(eip, *phys >> 12, mode)) {
+      // A block whose last instruction crosses into the next page needs that page unchanged.
+      if (b->pages[1] == ~0u) return b;
+      auto second = translator_->code_address((eip | 0xFFF) + 1);
+      if (second && (*second >> 12) == b->pages[1]) return b;
+    }
   }
   // Keep room for the largest block; the flush policy for now is flush-all.
   if (tc_->free_bytes() < 256 * 1024) tc_->flush();
@@ -174,6 +216,12 @@ translator::Block* Machine::block_for(uint32_t eip, bool one_shot) {
   auto b = translator_->translate(eip, mode);
   stats_.tsc_translate += __rdtsc() - t0;
   if (!b) {
+    const translator::TranslateFailure& f = translator_->last_failure();
+    if (f.page_fault) {  // the first instruction's second page does not map
+      vcpu().cr2 = f.fault_linear;
+      raise(14, true, f.fault_error);
+      return nullptr;
+    }
     stop(StopKind::kGuestError, kStatusGuestError, b.error().message);
     return nullptr;
   }
@@ -209,6 +257,10 @@ void Machine::handle_fault() {
       }
       // SIMD floating-point errors are #XM with CR4.OSXMMEXCPT, #UD without.
       if (v.fault_vector == 19 && !(v.cr4 & (1u << 10))) return raise(6);
+      if (v.fault_vector == 14) {
+        stats_.guest_page_faults++;
+        v.cr2 = v.fault_addr;
+      }
       raise(int(v.fault_vector), pushes_error_code(int(v.fault_vector)), v.fault_error);
       return;
     default:
@@ -219,9 +271,9 @@ void Machine::handle_fault() {
 StopInfo Machine::run() {
   install_fault_handlers();
   set_running_machine(this);
-  set_gs_base(window_.base());
   stop_ = StopInfo{};
   VcpuState& v = vcpu();
+  set_gs_base(v.window_base);
   uint32_t link_slot = ~0u;
   bool publish_ibl = false;
   uint64_t t_start = __rdtsc();
@@ -229,7 +281,12 @@ StopInfo Machine::run() {
   while (!stopped()) {
     bool one_shot = std::exchange(next_one_shot_, false);
     translator::Block* b = block_for(v.eip, one_shot);
-    if (!b) break;
+    if (!b) {
+      if (stopped()) break;
+      link_slot = ~0u;  // the fetch raised #PF: deliver it and look again
+      publish_ibl = false;
+      continue;
+    }
     if (link_slot != ~0u) tc_->link(link_slot, b);
     link_slot = ~0u;
     // After an inline-lookup miss (a collision, or the table reset by a mode change), the
@@ -243,6 +300,11 @@ StopInfo Machine::run() {
     const bool stepping = v.eflags & kFlagTF;
     const uint64_t delivered_before = stats_.exceptions_delivered;
     v.exit_reason = ExitReason::kNone;
+    // The window follows paging and the view (CPL 3 runs in the user view).
+    if (const uint64_t base = shadow_->active(v.cpl == 3).base(); base != v.window_base) {
+      v.window_base = base;
+      set_gs_base(base);
+    }
     glue_.enter(&v, b->entry());
 
     switch (v.exit_reason) {

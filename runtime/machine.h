@@ -11,6 +11,7 @@
 #include "devices/machine_control.h"
 #include "devices/port_bus.h"
 #include "mmu/guest_ram.h"
+#include "mmu/shadow.h"
 #include "mmu/window.h"
 #include "runtime/glue.h"
 #include "runtime/guest_memory.h"
@@ -74,8 +75,13 @@ class Machine : public devices::MachineControl {
   Stats& stats() { return stats_; }
   const MachineOptions& options() const { return opt_; }
   const Glue& glue() const { return glue_; }
-  const mmu::Window& window() const { return window_; }
-  mmu::Window& window() { return window_; }
+  // The identity window (paging off); tests shape it directly.
+  mmu::Window& window() { return shadow_->identity(); }
+  mmu::Shadow& shadow() { return *shadow_; }
+  // After a write to CR0, CR3 or CR4: the shadow windows and the inline lookup table
+  // follow the new paging state.
+  void paging_changed();
+  void invlpg(uint32_t linear);
 
   // Flat 32-bit protected mode at CPL 0, paging off, as Multiboot and the Linux 32-bit boot
   // protocol leave the CPU.
@@ -105,14 +111,14 @@ class Machine : public devices::MachineControl {
   std::string describe_insn_at(uint32_t eip);
 
  private:
-  Machine(mmu::GuestRam ram, mmu::Window window, const MachineOptions& opt);
+  Machine(mmu::GuestRam ram, const MachineOptions& opt);
   void handle_fault();
   translator::Block* block_for(uint32_t eip, bool one_shot);
   void on_guest_write(uint32_t gpa, size_t len);
 
   MachineOptions opt_;
   mmu::GuestRam ram_;
-  mmu::Window window_;
+  std::unique_ptr<mmu::Shadow> shadow_;
   std::unique_ptr<VcpuState, void (*)(VcpuState*)> vcpu_;
   std::unique_ptr<translator::TCache> tc_;
   std::unique_ptr<translator::Translator> translator_;

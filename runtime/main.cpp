@@ -117,9 +117,9 @@ int main(int argc, char** argv) {
     runtime::Stats& s = m.stats();
     s.dyn_indirect = m.vcpu().count_indirect;
     s.dyn_direct = m.vcpu().count_entries;
-    runtime::print_stats(stderr, s, m.tc().stats(), tsc_hz);
+    runtime::print_stats(stderr, s, m.tc().stats(), m.shadow().stats(), tsc_hz);
     if (!config.stats_json.empty() &&
-        !write_file(config.stats_json, runtime::stats_json(s, m.tc().stats(), tsc_hz)))
+        !write_file(config.stats_json, runtime::stats_json(s, m.tc().stats(), m.shadow().stats(), tsc_hz)))
       std::fprintf(stderr, "bt86: cannot write %s: %s\n", config.stats_json.c_str(),
                    std::strerror(errno));
   }

@@ -71,8 +71,8 @@ bool load_system_register(Machine& m, const Insn& in, bool ldt) {
   // LTR marks the TSS busy in the descriptor table.
   uint32_t type_byte = descriptor_address(m, sel) + 5;
   uint64_t b = 0;
-  if (!m.mem().read(type_byte, 1, &b) || !m.mem().write(type_byte, 1, b | kTssBusy)) {
-    stop_outside_ram(m, type_byte);
+  if (!read_system(m, type_byte, 1, &b) || !write_system(m, type_byte, 1, b | kTssBusy)) {
+    if (!m.stopped()) stop_outside_ram(m, type_byte);
     return false;
   }
   s.attrib |= kTssBusy;

@@ -69,7 +69,7 @@ std::optional<FarTarget> resolve(Machine& m, const Insn& in, uint16_t sel, uint3
     if (!d->present) return m.raise(11, true, sel & ~3u), std::nullopt;
     if (d->type == kCallGate16) return stop_unsupported(m, in, "a 16-bit call gate"), std::nullopt;
     uint64_t raw = 0;
-    m.mem().read(descriptor_address(m, sel), 8, &raw);
+    if (!read_system(m, descriptor_address(m, sel), 8, &raw)) return std::nullopt;
     Gate gate = decode_gate(raw);
     uint16_t target = gate.selector;
     if ((target & ~3u) == 0) return gp(m, 0), std::nullopt;

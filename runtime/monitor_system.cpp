@@ -64,12 +64,21 @@ bool mov_cr(Machine& m, const Insn& in) {
   }
   uint32_t value = read_reg(m, gpr);
   if (cr == ZYDIS_REGISTER_CR0) {
-    if (value & kCr0Pg) return stop_unsupported(m, in, "paging is not supported yet");
-    if (!(value & kCr0Pe)) return stop_unsupported(m, in, "real mode is not supported yet");
+    if (!(value & kCr0Pe)) {
+      if (value & kCr0Pg) return gp0(m);  // PG without PE
+      return stop_unsupported(m, in, "real mode is not supported yet");
+    }
     value |= kCr0Et;
   }
   if (cr == ZYDIS_REGISTER_CR4 && (value & ~kCr4Supported)) return gp0(m);
+  const uint32_t old = *slot;
   *slot = value;
+  // The TLB (the shadow windows) follows CR3 writes and the paging controls.
+  constexpr uint32_t kCr0Paging = kCr0Pg | (1u << 16);  // PG, WP
+  constexpr uint32_t kCr4Paging = (1u << 4) | (1u << 7);  // PSE, PGE
+  if (cr == ZYDIS_REGISTER_CR3 || (cr == ZYDIS_REGISTER_CR0 && ((old ^ value) & kCr0Paging)) ||
+      (cr == ZYDIS_REGISTER_CR4 && ((old ^ value) & kCr4Paging)))
+    m.paging_changed();
   return true;
 }
 
@@ -213,7 +222,12 @@ bool perform_system(Machine& m, const Insn& in, Kind k) {
     case Kind::Clts: v.cr0 &= ~kCr0Ts; return true;
     case Kind::Invd:
     case Kind::Wbinvd:
-    case Kind::Invlpg: return true;  // no caches or TLBs to model with paging off
+    case Kind::Invlpg: {
+      // An address, never accessed: the linear page leaves the shadow windows.
+      const SegAddr at = operand_address(m, in, in.ops[0]);
+      m.invlpg(v.seg[at.seg].base + at.offset);
+      return true;
+    }
     case Kind::Rdmsr: return msr(m, in, false);
     case Kind::Wrmsr: return msr(m, in, true);
     case Kind::Rdpmc: return gp0(m);

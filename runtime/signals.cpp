@@ -59,6 +59,17 @@ void on_fault(int sig, siginfo_t* si, void* ctx) {
   if (!side) die("fault in translated code with no guest instruction", sig, rip, addr);
 
   VcpuState& v = m->vcpu();
+  const int trapno = int(g[REG_TRAPNO]);
+  const uint64_t err = uint64_t(g[REG_ERR]);
+
+  // A shadow miss in a paging window is resolved here and the instruction resumes, with
+  // no fixup applied: the guest never left its instruction.
+  mmu::Shadow::FillResult fill{mmu::Shadow::Fill::kNotPaging};
+  if (sig == SIGSEGV && trapno == 14) {
+    fill = m->shadow().fill(addr, err & 2);
+    if (fill.outcome == mmu::Shadow::Fill::kMapped) return;
+  }
+
   if (side->fixup == translator::Fixup::kRestoreBorrowed)
     g[kCtxReg[side->fixup_reg]] = greg_t(v.scratch[0]);
   if (side->fixup == translator::Fixup::kStringBases) {
@@ -68,8 +79,6 @@ void on_fault(int sig, siginfo_t* si, void* ctx) {
     if (side->fixup_reg & 8) g[REG_RDI] = greg_t(uint32_t(uint32_t(g[REG_RDI]) - v.seg[kES].base));
   }
 
-  const int trapno = int(g[REG_TRAPNO]);
-  const uint64_t err = uint64_t(g[REG_ERR]);
   v.fault_kind = kFaultException;
   v.fault_error = 0;
   v.fault_addr = 0;
@@ -81,7 +90,25 @@ void on_fault(int sig, siginfo_t* si, void* ctx) {
         v.fault_vector = 13;
         break;
       }
-      if (!m->window().contains(addr)) die("translated code touched host memory", sig, rip, addr);
+      if (!m->shadow().contains(addr)) die("translated code touched host memory", sig, rip, addr);
+      switch (fill.outcome) {
+        case mmu::Shadow::Fill::kPageFault:
+          v.fault_vector = 14;
+          v.fault_error = fill.error;
+          v.fault_addr = fill.linear;
+          break;
+        case mmu::Shadow::Fill::kCodeWrite:
+          v.fault_kind = kFaultCodeWrite;
+          v.fault_addr = fill.phys;
+          break;
+        case mmu::Shadow::Fill::kOutside:
+          v.fault_kind = kFaultUnassigned;
+          v.fault_addr = fill.linear;
+          break;
+        default:
+          break;
+      }
+      if (fill.outcome != mmu::Shadow::Fill::kNotPaging) break;
       bool in_window = m->window().guest_address(addr, &guest);
       v.fault_addr = guest;
       if (in_window && guest < m->ram().size() && (err & 2) &&

@@ -33,7 +33,8 @@ Derived derive(const Stats& s, const translator::TCacheStats& tc, double hz) {
 
 }  // namespace
 
-void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc, double hz) {
+void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc,
+                 const mmu::ShadowStats& mmu, double hz) {
   Derived d = derive(s, tc, hz);
   std::fprintf(out, "bt86 statistics\n");
   std::fprintf(out, "  translated:   %llu blocks, %llu guest instructions, %llu guest bytes\n",
@@ -60,6 +61,12 @@ void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc, d
                (unsigned long long)s.sig_unassigned);
   std::fprintf(out, "  invalidated:  %llu blocks on %llu page writes\n",
                (unsigned long long)tc.invalidated_blocks, (unsigned long long)tc.invalidated_pages);
+  std::fprintf(out, "  shadow MMU:   %llu fills (%llu pages mapped, %llu dirty upgrades), "
+               "%llu guest #PF; %llu flushes dropping %llu pages, %llu INVLPG\n",
+               (unsigned long long)mmu.fills, (unsigned long long)mmu.fill_pages,
+               (unsigned long long)mmu.dirty_upgrades, (unsigned long long)s.guest_page_faults,
+               (unsigned long long)mmu.flushes, (unsigned long long)mmu.flushed_pages,
+               (unsigned long long)mmu.invlpgs);
   std::fprintf(out, "  monitor calls:");
   bool any = false;
   for (size_t k = 0; k < size_t(translator::Kind::Count); ++k) {
@@ -72,7 +79,8 @@ void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc, d
                d.sec_total, d.sec_translate, d.sec_run, d.sec_monitor);
 }
 
-std::string stats_json(const Stats& s, const translator::TCacheStats& tc, double hz) {
+std::string stats_json(const Stats& s, const translator::TCacheStats& tc,
+                       const mmu::ShadowStats& mmu, double hz) {
   Derived d = derive(s, tc, hz);
   std::string j = "{\n";
   auto num = [&](const char* k, double v, bool last = false) {
@@ -100,6 +108,13 @@ std::string stats_json(const Stats& s, const translator::TCacheStats& tc, double
   num("exceptions_delivered", double(s.exceptions_delivered));
   num("invalidated_blocks", double(tc.invalidated_blocks));
   num("invalidated_pages", double(tc.invalidated_pages));
+  num("shadow_fills", double(mmu.fills));
+  num("shadow_pages_mapped", double(mmu.fill_pages));
+  num("shadow_dirty_upgrades", double(mmu.dirty_upgrades));
+  num("guest_page_faults", double(s.guest_page_faults));
+  num("shadow_flushes", double(mmu.flushes));
+  num("shadow_flushed_pages", double(mmu.flushed_pages));
+  num("invlpg", double(mmu.invlpgs));
   num("seconds_total", d.sec_total);
   num("seconds_translating", d.sec_translate);
   num("seconds_running", d.sec_run);

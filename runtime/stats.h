@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "mmu/shadow.h"
 #include "translator/insn_table.h"
 #include "translator/tcache.h"
 
@@ -18,6 +19,7 @@ struct Stats {
   uint64_t monitor[size_t(translator::Kind::Count)] = {};
   // Host signals turned into guest events, by kind.
   uint64_t sig_code_write = 0, sig_guest_exception = 0, sig_unassigned = 0;
+  uint64_t guest_page_faults = 0;  // #PF raised to the guest (shadow misses the guest refused)
   uint64_t exceptions_delivered = 0;
   // Time split (host TSC ticks).
   uint64_t tsc_translate = 0, tsc_monitor = 0, tsc_total = 0;
@@ -25,7 +27,9 @@ struct Stats {
   uint64_t dyn_direct = 0, dyn_indirect = 0;
 };
 
-void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc, double tsc_hz);
-std::string stats_json(const Stats& s, const translator::TCacheStats& tc, double tsc_hz);
+void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc,
+                 const mmu::ShadowStats& mmu, double tsc_hz);
+std::string stats_json(const Stats& s, const translator::TCacheStats& tc,
+                       const mmu::ShadowStats& mmu, double tsc_hz);
 
 }  // namespace bt86::runtime

@@ -80,7 +80,7 @@ Block* TCache::install(Block proto, const uint8_t* code, size_t size,
   stats_.host_bytes += size;
   if (b->one_shot) return b;
 
-  index_[key(b->eip, b->mode)] = b;
+  index_[key_of(b)] = b;
   for (uint32_t page : b->pages) {
     if (page == ~0u) continue;
     auto& list = pages_[page];
@@ -115,6 +115,7 @@ void TCache::link(uint32_t slot, Block* target) {
   if (!s.owner || !s.owner->valid || !target->valid || s.linked || s.owner->one_shot ||
       s.owner->unlinked || target->unlinked)
     return;
+  if (same_page_only_ && (s.owner->eip >> 12) != (target->eip >> 12)) return;
   patch_rel32(s.rel32_off, target->entry());
   s.linked = target;
   target->incoming.push_back(slot);
@@ -143,7 +144,7 @@ void TCache::invalidate(Block* b) {
       s.linked = nullptr;
     }
   }
-  auto it = index_.find(key(b->eip, b->mode));
+  auto it = index_.find(key_of(b));
   if (it != index_.end() && it->second == b) index_.erase(it);
   uint64_t& ibl = vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)];
   if (ibl == uint64_t(b->indirect_entry())) ibl = ibl_miss_;

@@ -43,14 +43,17 @@ class TCache {
   // Copies `size` bytes of emitted code to the arena and indexes the block.
   Block* install(Block proto, const uint8_t* code, size_t size,
                  const std::vector<PendingExit>& exits);
-  Block* lookup(uint32_t eip, ModeKey mode) const {
-    auto it = index_.find(key(eip, mode));
+  // The block for linear `eip` whose first byte is on guest-physical page `page`.
+  Block* lookup(uint32_t eip, uint32_t page, ModeKey mode) const {
+    auto it = index_.find(Key{eip, page, mode.bits});
     return it == index_.end() ? nullptr : it->second;
   }
   Block* block_at(const uint8_t* host_pc) const;
 
-  // Chains direct exit `slot` straight to `target` (both must be valid).
+  // Chains direct exit `slot` straight to `target` (both must be valid). With paging, only
+  // within one linear page: a chain across pages would outlive a change of mapping.
   void link(uint32_t slot, Block* target);
+  void set_same_page_chains_only(bool on) { same_page_only_ = on; }
   // Invalidation: every block with bytes on `page` (guest-physical page number).
   bool page_has_code(uint32_t page) const { return pages_.count(page) != 0; }
   void invalidate_page(uint32_t page);
@@ -75,7 +78,16 @@ class TCache {
     uint32_t stub_off = 0;   // arena offset of the unlinked target
     Block* linked = nullptr;
   };
-  static uint64_t key(uint32_t eip, ModeKey m) { return uint64_t(eip) | uint64_t(m.bits) << 32; }
+  struct Key {
+    uint32_t eip, page, mode;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return std::hash<uint64_t>()(uint64_t(k.eip) | uint64_t(k.mode) << 32) ^ (size_t(k.page) * 0x9E3779B97F4A7C15ull);
+    }
+  };
+  static Key key_of(const Block* b) { return Key{b->eip, b->pages[0], b->mode.bits}; }
   void patch_rel32(uint32_t rel32_off, const uint8_t* target);
   void unlink_slot(uint32_t slot);
   void invalidate(Block* b);
@@ -91,10 +103,11 @@ class TCache {
 
   std::deque<Block> blocks_;             // stable addresses; cleared by flush()
   std::vector<Block*> by_address_;       // ascending host address
-  std::unordered_map<uint64_t, Block*> index_;
+  std::unordered_map<Key, Block*, KeyHash> index_;
   std::unordered_map<uint32_t, boost::container::small_vector<Block*, 4>> pages_;
   std::vector<Slot> slots_;
   std::function<void(uint32_t, bool)> protect_;
+  bool same_page_only_ = false;
   TCacheStats stats_;
 };
 

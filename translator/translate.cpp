@@ -78,10 +78,25 @@ bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>
 
 }  // namespace
 
-size_t Translator::fetch(uint32_t eip, uint8_t* out) const {
-  if (eip >= ram_.size()) return 0;
-  size_t n = std::min<uint64_t>(15, ram_.size() - eip);
-  ram_.read(eip, out, n);
+size_t Translator::fetch(uint32_t eip, uint8_t* out, uint32_t* fault_linear,
+                         uint32_t* fault_error) const {
+  // At most two pages: the one at eip and, for an instruction crossing its end, the next.
+  size_t n = 0;
+  while (n < 15) {
+    const uint32_t at = eip + uint32_t(n);
+    auto phys = code_address(at);
+    if (!phys) {
+      if (phys.error() != kOutsideRam) {
+        if (fault_linear) *fault_linear = at;
+        if (fault_error) *fault_error = phys.error();
+      }
+      break;
+    }
+    if (!ram_.contains(*phys, 1)) break;
+    size_t chunk = std::min<uint64_t>({15 - n, kPage - (at % kPage), ram_.size() - *phys});
+    ram_.read(*phys, out + n, chunk);
+    n += chunk;
+  }
   return n;
 }
 
@@ -106,10 +121,16 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   while (insns.size() < limit) {
     if (!insns.empty() && (pc / kPage) != (eip / kPage)) break;
     uint8_t bytes[15];
-    size_t n = fetch(pc, bytes);
+    uint32_t fault_linear = 0, fault_error = kOutsideRam;
+    size_t n = fetch(pc, bytes, &fault_linear, &fault_error);
     Insn in;
     DecodeStatus st = n ? decode(bytes, n, pc, &in) : DecodeStatus::kTruncated;
     if (st == DecodeStatus::kTruncated) {
+      if (insns.empty() && fault_error != kOutsideRam) {
+        failure_ = {pc, strfmt("instruction fetch at 0x%08x page-faults", fault_linear), true,
+                    fault_linear, fault_error};
+        return fail("%s", failure_.message.c_str());
+      }
       if (insns.empty()) {
         failure_ = {pc, strfmt("guest executes at 0x%08x, outside RAM (%llu MiB)", pc,
                                (unsigned long long)(ram_.size() >> 20))};
@@ -216,8 +237,10 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   proto.guest_size = pc - eip;
   proto.entry_off = e.entry_off();
   proto.body_end = e.body_end();
-  proto.pages[0] = eip / kPage;
-  if (crosses_page || ((pc - 1) / kPage) != eip / kPage) proto.pages[1] = (pc - 1) / kPage;
+  // Guest-physical pages (the code map succeeded for every byte fetched).
+  proto.pages[0] = *code_address(eip) / kPage;
+  if (crosses_page || ((pc - 1) / kPage) != eip / kPage)
+    proto.pages[1] = *code_address(pc - 1) / kPage;
   proto.side = std::move(e.side());
 
   if (opt_.verify) {

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <expected>
+#include <functional>
 #include <string>
 
 #include "mmu/guest_ram.h"
@@ -75,11 +77,20 @@ struct TranslateOptions {
   FILE* trace_out_asm = nullptr;
 };
 
-// Why a block could not be made: the VM stops with this message.
+// Why a block could not be made: the VM stops with this message, unless the fetch of its
+// first instruction page-faulted (then the dispatcher raises #PF).
 struct TranslateFailure {
   uint32_t eip = 0;
   std::string message;
+  bool page_fault = false;
+  uint32_t fault_linear = 0;  // CR2
+  uint32_t fault_error = 0;   // #PF error code
 };
+
+// Where code at a linear address lives: its guest-physical address, or the #PF error code
+// of the fetch (kOutsideRam: mapped, but not to RAM). Paging off, linear = physical.
+inline constexpr uint32_t kOutsideRam = ~0u;
+using CodeMap = std::function<std::expected<uint32_t, uint32_t>(uint32_t linear)>;
 
 class Translator {
  public:
@@ -87,13 +98,22 @@ class Translator {
              TranslateOptions options)
       : tc_(tc), ram_(ram), glue_(glue), opt_(options) {}
 
-  // Paging is off in this slice: linear addresses are guest-physical.
+  // Translates the block at linear `eip` (its bytes found through the code map).
   Result<Block*> translate(uint32_t eip, ModeKey mode);
   const TranslateFailure& last_failure() const { return failure_; }
   TranslateOptions& options() { return opt_; }
+  void set_code_map(CodeMap map) { code_map_ = std::move(map); }
 
-  // Guest bytes at `eip` (up to 15), or 0 where RAM ends.
-  size_t fetch(uint32_t eip, uint8_t* out) const;
+  // Guest bytes at linear `eip` (up to 15, fewer where RAM or a mapping ends). A fetch that
+  // stops at a page that does not map sets *fault_linear/*fault_error (if given).
+  size_t fetch(uint32_t eip, uint8_t* out, uint32_t* fault_linear = nullptr,
+               uint32_t* fault_error = nullptr) const;
+  // The guest-physical address of linear `eip` for code, or the fetch's #PF error code.
+  std::expected<uint32_t, uint32_t> code_address(uint32_t eip) const {
+    if (code_map_) return code_map_(eip);
+    if (eip >= ram_.size()) return std::unexpected(kOutsideRam);
+    return eip;
+  }
 
  private:
   TCache& tc_;
@@ -101,6 +121,7 @@ class Translator {
   GlueAddrs glue_;
   TranslateOptions opt_;
   TranslateFailure failure_;
+  CodeMap code_map_;
 };
 
 }  // namespace bt86::translator

@@ -1,0 +1,181 @@
+// Shadow windows, fills, flushes and the reverse map; see shadow.h.
+#include "mmu/shadow.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "common/assert.h"
+
+namespace bt86::mmu {
+
+namespace {
+
+constexpr uint32_t kRmapView = 20;  // rmap entries: view << 20 | linear page (20 bits)
+
+}  // namespace
+
+Result<std::unique_ptr<Shadow>> Shadow::create(GuestRam& ram) {
+  auto identity = Window::create_identity(ram);
+  if (!identity) return std::unexpected(identity.error());
+  auto sup = Window::create_empty();
+  if (!sup) return std::unexpected(sup.error());
+  auto user = Window::create_empty();
+  if (!user) return std::unexpected(user.error());
+  return std::unique_ptr<Shadow>(
+      new Shadow(ram, std::move(*identity), std::move(*sup), std::move(*user)));
+}
+
+Shadow::Shadow(GuestRam& ram, Window identity, Window sup, Window user)
+    : ram_(ram), identity_(std::move(identity)) {
+  views_[0].window = std::move(sup);
+  views_[1].window = std::move(user);
+}
+
+const Window& Shadow::active(bool user) const {
+  return state_.enabled ? views_[user ? 1 : 0].window : identity_;
+}
+
+bool Shadow::contains(uint64_t host_addr) const {
+  return identity_.contains(host_addr) || views_[0].window.contains(host_addr) ||
+         views_[1].window.contains(host_addr);
+}
+
+void Shadow::set_state(const PagingState& s) {
+  const PagingState old = state_;
+  state_ = s;
+  if (!old.enabled && !s.enabled) return;
+  const bool everything = old.enabled != s.enabled || old.controls.pse != s.controls.pse ||
+                          old.controls.wp != s.controls.wp || old.pge != s.pge;
+  // A CR3 write (even of the same value) drops the non-global mappings, as it flushes the TLB.
+  flush(!everything && s.pge);
+}
+
+void Shadow::invlpg(uint32_t linear) {
+  stats_.invlpgs++;
+  // A 4 MiB page is shadowed as 4 KiB pages: INVLPG anywhere in it drops them all.
+  const uint32_t page = linear >> 12;
+  for (int view = 0; view < 2; ++view) {
+    auto it = views_[view].pages.find(page);
+    if (it == views_[view].pages.end()) continue;
+    drop(view, page);
+  }
+  if (!state_.controls.pse) return;
+  const uint32_t big = linear >> 22;
+  for (int view = 0; view < 2; ++view) {
+    std::vector<uint32_t> victims;
+    for (const auto& [lin, m] : views_[view].pages)
+      if ((lin >> 10) == big) victims.push_back(lin);
+    for (uint32_t lin : victims) drop(view, lin);
+  }
+}
+
+Shadow::FillResult Shadow::fill(uint64_t host_addr, bool write) {
+  FillResult r{Fill::kNotPaging};
+  if (!state_.enabled) return r;
+  int view = -1;
+  uint32_t linear = 0;
+  for (int i = 0; i < 2; ++i)
+    if (views_[i].window.guest_address(host_addr, &linear)) view = i;
+  if (view < 0) return r;
+  r.linear = linear;
+  auto m = walk(ram_, state_.controls, linear, write ? AccessKind::kWrite : AccessKind::kRead,
+                view == 1);
+  if (!m) {
+    stats_.page_faults++;
+    r.outcome = Fill::kPageFault;
+    r.error = m.error();
+    return r;
+  }
+  r.phys = m->phys;
+  if (!ram_.contains(m->phys & ~0xFFFu, 4096)) {
+    r.outcome = Fill::kOutside;
+    return r;
+  }
+  const uint32_t lin_page = linear >> 12, phys_page = m->phys >> 12;
+  const bool code = is_code_ && is_code_(phys_page);
+  auto existing = views_[view].pages.find(lin_page);
+  if (existing != views_[view].pages.end() && existing->second.phys_page == phys_page) {
+    // Mapped read-only: Dirty was clear (now set by this write) or the page holds code.
+    existing->second.writable = m->writable && m->dirty;
+    if (!code) {
+      stats_.dirty_upgrades++;
+      views_[view].window.protect(lin_page << 12, 4096, existing->second.writable);
+    }
+  } else {
+    if (existing != views_[view].pages.end()) drop(view, lin_page);
+    map_page(view, lin_page,
+             Mapping{phys_page, m->writable && m->dirty, m->global && state_.pge});
+  }
+  stats_.fills++;
+  r.outcome = write && code ? Fill::kCodeWrite : Fill::kMapped;
+  return r;
+}
+
+void Shadow::map_page(int view, uint32_t lin_page, const Mapping& m) {
+  const bool code = is_code_ && is_code_(m.phys_page);
+  views_[view].window.map(ram_, lin_page << 12, m.phys_page << 12, 4096, m.writable && !code);
+  views_[view].pages[lin_page] = m;
+  rmap_[m.phys_page].push_back(uint32_t(view) << kRmapView | lin_page);
+  stats_.fill_pages++;
+}
+
+void Shadow::drop(int view, uint32_t lin_page) {
+  auto it = views_[view].pages.find(lin_page);
+  if (it == views_[view].pages.end()) return;
+  auto r = rmap_.find(it->second.phys_page);
+  if (r != rmap_.end()) {
+    auto& v = r->second;
+    v.erase(std::remove(v.begin(), v.end(), uint32_t(view) << kRmapView | lin_page), v.end());
+    if (v.empty()) rmap_.erase(r);
+  }
+  views_[view].pages.erase(it);
+  views_[view].window.unmap(lin_page << 12, 4096);
+}
+
+void Shadow::flush(bool keep_global) {
+  stats_.flushes++;
+  for (int view = 0; view < 2; ++view) {
+    View& v = views_[view];
+    std::vector<uint32_t> victims;
+    victims.reserve(v.pages.size());
+    for (const auto& [lin, m] : v.pages)
+      if (!(keep_global && m.global)) victims.push_back(lin);
+    std::sort(victims.begin(), victims.end());
+    stats_.flushed_pages += victims.size();
+    // Bookkeeping per page, host unmapping per contiguous run of linear pages.
+    size_t i = 0;
+    while (i < victims.size()) {
+      size_t j = i + 1;
+      while (j < victims.size() && victims[j] == victims[j - 1] + 1) ++j;
+      for (size_t k = i; k < j; ++k) {
+        const uint32_t lin = victims[k];
+        auto it = v.pages.find(lin);
+        auto r = rmap_.find(it->second.phys_page);
+        if (r != rmap_.end()) {
+          auto& list = r->second;
+          list.erase(std::remove(list.begin(), list.end(), uint32_t(view) << kRmapView | lin),
+                     list.end());
+          if (list.empty()) rmap_.erase(r);
+        }
+        v.pages.erase(it);
+      }
+      v.window.unmap(victims[i] << 12, uint64_t(j - i) << 12);
+      i = j;
+    }
+  }
+}
+
+void Shadow::set_code_page(uint32_t phys_page, bool code) {
+  if (phys_page < (1u << 20) && ram_.contains(uint64_t(phys_page) << 12, 4096))
+    identity_.set_page_writable(phys_page << 12, !code);
+  auto r = rmap_.find(phys_page);
+  if (r == rmap_.end()) return;
+  for (uint32_t e : r->second) {
+    const int view = int(e >> kRmapView);
+    const uint32_t lin = e & ((1u << kRmapView) - 1);
+    const Mapping& m = views_[view].pages.at(lin);
+    views_[view].window.protect(lin << 12, 4096, m.writable && !code);
+  }
+}
+
+}  // namespace bt86::mmu
