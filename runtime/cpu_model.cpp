@@ -1,6 +1,7 @@
-// CPUID leaves of the bt86 virtual CPU: a family-6 GenuineIntel part with FPU, TSC, MSR, CX8,
-// CMOV, CLFLUSH, MMX, FXSR, SSE, SSE2 and SSE3 — exactly the ISA sets the translator
-// copies (translator/classify.cpp isa_set_modeled) and nothing the monitor lacks.
+// CPUID leaves of the bt86 virtual CPU: a family-6 GenuineIntel part with FPU, PSE, TSC,
+// MSR, CX8, SEP, PGE, CMOV, CLFLUSH, MMX, FXSR, SSE, SSE2 and SSE3 -- exactly the ISA sets
+// the translator copies (translator/classify.cpp isa_set_modeled) and the system features
+// the monitor models (4 MiB pages, global pages, SYSENTER/SYSEXIT), nothing it lacks.
 #include "runtime/cpu_model.h"
 
 #include <cstring>
@@ -12,8 +13,10 @@ namespace {
 constexpr uint32_t kMaxBasic = 1;
 constexpr uint32_t kMaxExtended = 0x80000004;
 
-// Leaf 1 EDX: FPU(0) TSC(4) MSR(5) CX8(8) CMOV(15) CLFSH(19) MMX(23) FXSR(24) SSE(25) SSE2(26).
-constexpr uint32_t kFeaturesEdx = (1u << 0) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 15) | (1u << 19) |
+// Leaf 1 EDX: FPU(0) PSE(3) TSC(4) MSR(5) CX8(8) SEP(11) PGE(13) CMOV(15) CLFSH(19) MMX(23)
+// FXSR(24) SSE(25) SSE2(26).
+constexpr uint32_t kFeaturesEdx = (1u << 0) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) |
+                                  (1u << 11) | (1u << 13) | (1u << 15) | (1u << 19) |
                                   (1u << 23) | (1u << 24) | (1u << 25) | (1u << 26);
 // Leaf 1 ECX: SSE3(0).
 constexpr uint32_t kFeaturesEcx = 1u << 0;

@@ -24,13 +24,13 @@ struct Descriptor {
 };
 
 Descriptor decode_descriptor(uint64_t raw);
-// The GDT or LDT entry (by the selector's TI bit) for `selector`, or nullopt when the
-// selector is outside the table's limit (or the LDTR is null) or outside memory.
 // Implicit supervisor accesses to system structures (GDT, LDT, TSS) at a linear address.
 // False: outside RAM or a #PF (the VM has stopped: such a #PF is not delivered yet).
 bool read_system(Machine& m, uint32_t linear, unsigned size, uint64_t* out);
 bool write_system(Machine& m, uint32_t linear, unsigned size, uint64_t value);
 
+// The GDT or LDT entry (by the selector's TI bit) for `selector`, or nullopt when the
+// selector is outside the table's limit (or the LDTR is null) or outside memory.
 std::optional<Descriptor> read_descriptor(Machine& m, uint16_t selector);
 // Guest-linear address of the descriptor for `selector` (valid after read_descriptor).
 uint32_t descriptor_address(const Machine& m, uint16_t selector);

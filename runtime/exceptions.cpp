@@ -7,6 +7,7 @@
 #include "runtime/descriptors.h"
 #include "runtime/guest_access.h"
 #include "runtime/machine.h"
+#include "runtime/privilege.h"
 
 namespace bt86::runtime {
 
@@ -48,26 +49,41 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   auto cs = read_descriptor(m, gate.selector);
   if (!cs || !cs->is_code() || (gate.selector & ~3u) == 0) return Nested{13, gate.selector & ~3u};
   if (!cs->present) return Nested{11, gate.selector & ~3u};
-  if (cs->dpl != v.cpl) {
-    m.stop(StopKind::kGuestError, kStatusGuestError,
-           strfmt("IDT vector %d changes privilege level, which bt86 does not do yet", vector));
-    return std::nullopt;
+  // A non-conforming handler runs at its DPL: from an outer level, on the stack the TSS
+  // gives for that level, with the old SS:ESP saved in the frame (SDM 6.12.1).
+  const bool conforming = cs->type & 4;
+  if (cs->dpl > v.cpl) return Nested{13, gate.selector & ~3u};
+  const uint8_t new_cpl = conforming ? v.cpl : cs->dpl;
+  const bool switching = new_cpl < v.cpl;
+  const uint32_t ext = software ? 0 : 1;
+  StackSwitch stack{v.seg[kSS].selector, {}, v.gpr[4]};
+  if (switching) {
+    if (auto r = inner_stack(m, new_cpl, ext, &stack)) {
+      if (r->vector < 0) return std::nullopt;  // stopped
+      return Nested{r->vector, r->error};
+    }
   }
+  const Segment target_ss = switching ? Segment{stack.ss, stack.desc.base, stack.desc.limit,
+                                                stack.desc.attrib}
+                                      : v.seg[kSS];
 
-  // The frame, written only when every push fits, so a failure leaves state unchanged.
-  uint32_t frame[4];
+  // The frame, written only when all of it fits, so a failure leaves state unchanged.
+  uint32_t frame[6];
   int n = 0;
   if (has_error) frame[n++] = error;
   frame[n++] = frame_eip;
   frame[n++] = v.seg[kCS].selector;
   frame[n++] = v.eflags;
-  uint32_t esp = v.gpr[4];
-  // The whole frame must fit the stack segment: #SS(0), EXT set for a hardware event.
-  if (segment_fault(v.seg[kSS], true, esp - 4 * n, 4 * n, Access::kWrite))
-    return Nested{12, software ? 0u : 1u};
+  if (switching) {
+    frame[n++] = v.gpr[4];
+    frame[n++] = v.seg[kSS].selector;
+  }
+  uint32_t esp = stack.esp;
+  if (segment_fault(target_ss, true, esp - 4 * n, 4 * n, Access::kWrite))
+    return Nested{12, switching ? (stack.ss & ~3u) | ext : ext};
   for (int i = 0; i < n; ++i) {
     esp -= 4;
-    LinearStatus s = write_linear(m, esp + v.seg[kSS].base, 4, frame[n - 1 - i], v.cpl == 3);
+    LinearStatus s = write_linear(m, esp + target_ss.base, 4, frame[n - 1 - i], new_cpl == 3);
     if (s.kind == LinearStatus::kPageFault) {
       v.cr2 = s.addr;
       return Nested{14, s.error};
@@ -78,8 +94,9 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
       return std::nullopt;
     }
   }
-  v.gpr[4] = esp;
-  v.seg[kCS] = Segment{uint16_t((gate.selector & ~3u) | v.cpl), cs->base, cs->limit, cs->attrib};
+  stack.esp = esp;
+  enter_cpl(v, new_cpl, gate.selector, *cs, switching ? &stack : nullptr);
+  if (!switching) v.gpr[4] = esp;
   v.eflags &= ~(kFlagTF | kFlagNT | kFlagRF | kFlagVM);
   if (gate.type == 14) v.eflags &= ~kFlagIF;
   v.eip = gate.offset;

@@ -1,10 +1,12 @@
 // Control transfers the monitor performs: INT n, INT3, INTO, IRET, far JMP/CALL/RET, BOUND.
-// Same-privilege forms only in this slice; the rest stop the VM with a clear message.
+// Returns to an outer privilege level switch stacks and null the segments the new CPL may
+// not use; task returns (NT) stop the VM with a clear message.
 #include "runtime/descriptors.h"
 #include "runtime/exceptions.h"
 #include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
+#include "runtime/privilege.h"
 
 namespace bt86::runtime {
 
@@ -59,6 +61,52 @@ bool far_pointer(Machine& m, const Insn& in, uint16_t* sel, uint32_t* off) {
   return true;
 }
 
+// The code segment of a return to the outer level `rpl` (IRET, far RET): #GP(cs) unless a
+// present code segment that level may run (non-conforming DPL = RPL, conforming DPL <= RPL).
+std::optional<Descriptor> outer_code(Machine& m, const Insn& in, uint16_t cs) {
+  auto d = read_descriptor(m, cs);
+  if (m.stopped()) return std::nullopt;
+  const uint8_t rpl = cs & 3;
+  const bool conforming = d && (d->type & 4);
+  if ((cs & ~3u) == 0 || !d || !d->is_code() || (conforming ? d->dpl > rpl : d->dpl != rpl)) {
+    m.raise(13, true, cs & ~3u);
+    return std::nullopt;
+  }
+  if (!d->present) {
+    m.raise(11, true, cs & ~3u);
+    return std::nullopt;
+  }
+  if (d->base != 0 || d->limit != 0xFFFFFFFF || !d->db) {
+    stop_unsupported(m, in, "a code segment that is not flat 32-bit");
+    return std::nullopt;
+  }
+  return d;
+}
+
+// The second half of a return to an outer level: SS:ESP from the old stack at `at`
+// (checked), then CS, the stack and CPL switch, and ES/DS/FS/GS the new CPL may not use
+// become null (SDM IRET and RET, RETURN-TO-OUTER-PRIVILEGE-LEVEL).
+bool return_outer(Machine& m, const Insn& in, uint16_t cs, SegAddr at, unsigned n,
+                  uint32_t esp_adjust, uint32_t eflags, uint32_t eflags_mask, uint32_t eip) {
+  VcpuState& v = m.vcpu();
+  uint64_t esp = 0, ss = 0;
+  if (!read_mem(m, at, n, &esp) || !read_mem(m, at.plus(n), n, &ss)) return false;
+  auto code = outer_code(m, in, cs);
+  if (!code) return false;
+  const uint8_t rpl = cs & 3;
+  Descriptor ss_desc;
+  if (auto r = outer_stack(m, uint16_t(ss), rpl, &ss_desc)) {
+    if (r->vector >= 0) m.raise(r->vector, true, r->error);
+    return false;
+  }
+  v.eflags = (v.eflags & ~eflags_mask) | (eflags & eflags_mask) | 0x2;
+  StackSwitch stack{uint16_t(ss), ss_desc, uint32_t(esp) + esp_adjust};
+  enter_cpl(v, rpl, cs, *code, &stack);
+  null_inaccessible_segments(v);
+  v.eip = eip;
+  return false;  // eip is set
+}
+
 bool iret(Machine& m, const Insn& in) {
   VcpuState& v = m.vcpu();
   if (v.eflags & kFlagNT) return stop_unsupported(m, in, "a task return (NT set)");
@@ -67,12 +115,23 @@ bool iret(Machine& m, const Insn& in) {
   if (!read_mem(m, stack_slot(v, 0), n, &eip) || !read_mem(m, stack_slot(v, n), n, &cs) ||
       !read_mem(m, stack_slot(v, 2 * n), n, &fl))
     return false;
-  if ((cs & 3) != v.cpl) return stop_unsupported(m, in, "a return to another privilege level");
-  if (n == 4 && (fl & kFlagVM)) return stop_unsupported(m, in, "a return to virtual-8086 mode");
-  if (!load_code_segment(m, in, uint16_t(cs))) return false;
+  if (n == 4 && (fl & kFlagVM) && v.cpl == 0)
+    return stop_unsupported(m, in, "a return to virtual-8086 mode");
+  // What the old CPL may change: IOPL only at CPL 0, IF only at CPL <= IOPL.
   uint32_t mask = kArithFlags | kFlagTF | kFlagIF | kFlagDF | kFlagIOPL | kFlagNT | kFlagRF |
                   kFlagAC | kFlagID | (3u << 19);
+  if (v.cpl > 0) mask &= ~kFlagIOPL;
+  if (v.cpl > ((v.eflags & kFlagIOPL) >> 12)) mask &= ~kFlagIF;
   if (n == 2) mask &= 0xFFFF;
+  const uint8_t rpl = cs & 3;
+  if (rpl < v.cpl) {
+    m.raise(13, true, uint32_t(cs) & ~3u);
+    return false;
+  }
+  if (rpl > v.cpl)
+    return return_outer(m, in, uint16_t(cs), stack_slot(v, 3 * n), n, 0, uint32_t(fl), mask,
+                        uint32_t(eip));
+  if (!load_code_segment(m, in, uint16_t(cs))) return false;
   v.eflags = (v.eflags & ~mask) | (uint32_t(fl) & mask) | 0x2;
   v.gpr[4] += 3 * n;
   v.eip = uint32_t(eip);
@@ -112,9 +171,16 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
       uint64_t eip = 0, cs = 0;
       if (!read_mem(m, stack_slot(v, 0), n, &eip) || !read_mem(m, stack_slot(v, n), n, &cs))
         return false;
-      if ((cs & 3) != v.cpl) return stop_unsupported(m, in, "a return to another privilege level");
-      if (!load_code_segment(m, in, uint16_t(cs))) return false;
       uint32_t extra = in.z.operand_count_visible ? uint32_t(in.ops[0].imm.value.u & 0xFFFF) : 0;
+      if ((cs & 3) < v.cpl) {
+        m.raise(13, true, uint32_t(cs) & ~3u);
+        return false;
+      }
+      // RET imm16 to an outer level releases the parameters on both stacks.
+      if ((cs & 3) > v.cpl)
+        return return_outer(m, in, uint16_t(cs), stack_slot(v, int32_t(2 * n + extra)), n, extra,
+                            0, 0, uint32_t(eip));
+      if (!load_code_segment(m, in, uint16_t(cs))) return false;
       v.gpr[4] += 2 * n + extra;
       v.eip = uint32_t(eip);
       return false;

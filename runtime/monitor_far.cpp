@@ -1,10 +1,14 @@
-// Far JMP and CALL at the same privilege level, directly to a code segment or through a
-// 32-bit call gate (SDM vol. 2, JMP and CALL, protected-mode operation). Every check comes
-// before any state changes, so a fault leaves the stack and registers as they were.
+// Far JMP and CALL, directly to a code segment or through a 32-bit call gate; CALL through
+// a gate also to an inner privilege level, switching stacks (SDM vol. 2, JMP and CALL,
+// protected-mode operation). Every check comes before any state changes, so a fault leaves
+// the stack and registers as they were.
+#include <algorithm>
+
 #include "runtime/descriptors.h"
 #include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
+#include "runtime/privilege.h"
 
 namespace bt86::runtime {
 
@@ -20,6 +24,8 @@ struct FarTarget {
   Descriptor code;
   uint32_t eip;
   unsigned push_size;  // CALL: bytes per pushed CS/EIP
+  uint8_t cpl;         // the CPL after the transfer (lower: a call gate inward)
+  uint8_t params = 0;  // call gate inward: dwords copied from the caller's stack
 };
 
 bool gp(Machine& m, uint32_t error) {
@@ -37,10 +43,7 @@ bool check_code(Machine& m, const Insn& in, uint16_t sel, const Descriptor& d, b
     if (d.dpl > cpl) return gp(m, sel);
   } else if (through_gate) {
     if (d.dpl > cpl) return gp(m, sel);
-    if (d.dpl < cpl) {
-      if (is_call) return stop_unsupported(m, in, "a call gate to an inner privilege level");
-      return gp(m, sel);
-    }
+    if (d.dpl < cpl && !is_call) return gp(m, sel);  // JMP never changes privilege
   } else if ((sel & 3) > cpl || d.dpl != cpl) {
     return gp(m, sel);
   }
@@ -62,7 +65,7 @@ std::optional<FarTarget> resolve(Machine& m, const Insn& in, uint16_t sel, uint3
   if (!d) return gp(m, sel), std::nullopt;
   if (!d->system) {
     if (!check_code(m, in, sel, *d, is_call, false)) return std::nullopt;
-    return FarTarget{uint16_t((sel & ~3u) | cpl), *d, n == 2 ? offset & 0xFFFF : offset, n};
+    return FarTarget{uint16_t((sel & ~3u) | cpl), *d, n == 2 ? offset & 0xFFFF : offset, n, cpl};
   }
   if (d->type == kCallGate32 || d->type == kCallGate16) {
     if (d->dpl < cpl || d->dpl < (sel & 3)) return gp(m, sel), std::nullopt;
@@ -76,7 +79,10 @@ std::optional<FarTarget> resolve(Machine& m, const Insn& in, uint16_t sel, uint3
     auto code = read_descriptor(m, target);
     if (!code) return gp(m, target), std::nullopt;
     if (!check_code(m, in, target, *code, is_call, true)) return std::nullopt;
-    return FarTarget{uint16_t((target & ~3u) | cpl), *code, gate.offset, 4};
+    // A non-conforming target of lower DPL runs at its DPL (CALL only, checked above).
+    const uint8_t new_cpl = (code->type & 4) ? cpl : std::min<uint8_t>(cpl, code->dpl);
+    return FarTarget{uint16_t((target & ~3u) | new_cpl), *code, gate.offset, 4, new_cpl,
+                     uint8_t(raw >> 32 & 0x1F)};
   }
   if (d->type == 5 || d->type == 1 || d->type == 9)
     return stop_unsupported(m, in, "a task switch"), std::nullopt;
@@ -89,6 +95,44 @@ void commit_cs(Machine& m, const FarTarget& t) {
   m.vcpu().seg[kCS] = Segment{t.selector, t.code.base, t.code.limit, uint16_t(t.code.attrib | 1)};
 }
 
+// CALL through a gate to an inner level (SDM CALL, CALL-TO-INNER-PRIVILEGE-LEVEL): the
+// TSS stack for the new level gets the caller's SS and ESP, the gate's parameter dwords
+// copied from the caller's stack, then CS and EIP. Everything is read and checked first.
+bool call_inward(Machine& m, const Insn& in, const FarTarget& t) {
+  VcpuState& v = m.vcpu();
+  StackSwitch stack;
+  if (auto r = inner_stack(m, t.cpl, 0, &stack)) {
+    if (r->vector >= 0) m.raise(r->vector, true, r->error);
+    return false;
+  }
+  uint32_t frame[4 + 31];
+  int n = 0;
+  frame[n++] = v.seg[kSS].selector;
+  frame[n++] = v.gpr[4];
+  for (int i = t.params - 1; i >= 0; --i) {  // highest parameter first
+    uint64_t p = 0;
+    if (!read_mem(m, stack_slot(v, 4 * i), 4, &p)) return false;
+    frame[n++] = uint32_t(p);
+  }
+  frame[n++] = v.seg[kCS].selector;
+  frame[n++] = in.next_eip();
+  const Segment new_ss{stack.ss, stack.desc.base, stack.desc.limit, stack.desc.attrib};
+  if (auto vec = segment_fault(new_ss, true, stack.esp - 4 * n, 4 * n, Access::kWrite)) {
+    m.raise(*vec, true, stack.ss & ~3u);
+    return false;
+  }
+  uint32_t esp = stack.esp;
+  for (int i = 0; i < n; ++i) {
+    esp -= 4;
+    if (!settle(m, write_linear(m, new_ss.base + esp, 4, frame[i], t.cpl == 3))) return false;
+  }
+  stack.esp = esp;
+  mark_accessed(m, t.selector);
+  enter_cpl(v, t.cpl, t.selector, t.code, &stack);
+  v.eip = t.eip;
+  return false;  // eip is set
+}
+
 }  // namespace
 
 bool perform_far_transfer(Machine& m, const Insn& in, Kind k, uint16_t sel, uint32_t offset) {
@@ -96,6 +140,7 @@ bool perform_far_transfer(Machine& m, const Insn& in, Kind k, uint16_t sel, uint
   const bool is_call = k == Kind::CallFar;
   auto t = resolve(m, in, sel, offset, is_call);
   if (!t) return false;
+  if (t->cpl < v.cpl) return call_inward(m, in, *t);
   if (is_call) {
     // Both pushes are checked before ESP moves. PUSH CS writes 16 bits into its slot.
     const unsigned n = t->push_size;

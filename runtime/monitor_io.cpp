@@ -2,6 +2,7 @@
 #include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
+#include "runtime/privilege.h"
 #include "translator/translate.h"
 
 namespace bt86::runtime {
@@ -26,6 +27,7 @@ bool string_io(Machine& m, const Insn& in, bool is_in) {
   const uint32_t mask = a16 ? 0xFFFF : 0xFFFFFFFF;
   const int32_t step = (v.eflags & kFlagDF) ? -int32_t(size) : int32_t(size);
   const uint16_t port = uint16_t(v.gpr[2]);
+  if (!io_permitted(m, port, size)) return false;
   uint32_t& idx = v.gpr[is_in ? 7 : 6];  // EDI for INS, ESI for OUTS
   int outs_seg = kDS;  // OUTS may override DS; INS always writes through ES
   for (int i = 0; i < in.z.operand_count; ++i)
@@ -57,12 +59,14 @@ bool perform_io(Machine& m, const Insn& in, Kind k) {
     case Kind::In: {
       uint16_t port = port_operand(m, in.ops[1]);
       unsigned size = in.ops[0].size / 8;
+      if (!io_permitted(m, port, size)) return false;
       write_reg(m, in.ops[0].reg.value, m.ports().read(port, size));
       return !m.stopped();
     }
     case Kind::Out: {
       uint16_t port = port_operand(m, in.ops[0]);
       unsigned size = in.ops[1].size / 8;
+      if (!io_permitted(m, port, size)) return false;
       m.ports().write(port, size, read_reg(m, in.ops[1].reg.value));
       // A device may have stopped the VM (isa-debug-exit); the OUT itself completed.
       m.vcpu().eip = in.next_eip();

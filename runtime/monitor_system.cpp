@@ -149,11 +149,38 @@ bool msr(Machine& m, const Insn& in, bool write) {
 
 }  // namespace
 
+// SYSENTER/SYSEXIT (SDM vol. 2): flat CS/SS derived from IA32_SYSENTER_CS (CS, CS+8 at
+// CPL 0; CS+16, CS+24 with RPL 3 at CPL 3), ESP/EIP from the MSRs or from ECX/EDX. The
+// descriptor tables are not read; the hidden parts are fixed flat 32-bit segments.
+bool fast_system_call(Machine& m, bool enter) {
+  VcpuState& v = m.vcpu();
+  const uint16_t cs = uint16_t(v.sysenter_cs & 0xFFFC);
+  if (cs == 0 || (!enter && v.cpl != 0)) return gp0(m);
+  constexpr uint16_t kCode = 0x0C9B, kData = 0x0C93, kDpl3 = 3u << 5;
+  if (enter) {
+    v.eflags &= ~(kFlagVM | kFlagIF | kFlagRF);
+    v.seg[kCS] = Segment{cs, 0, 0xFFFFFFFF, kCode};
+    v.seg[kSS] = Segment{uint16_t(cs + 8), 0, 0xFFFFFFFF, kData};
+    v.cpl = 0;
+    v.gpr[4] = v.sysenter_esp;
+    v.eip = v.sysenter_eip;
+  } else {
+    v.seg[kCS] = Segment{uint16_t((cs + 16) | 3), 0, 0xFFFFFFFF, uint16_t(kCode | kDpl3)};
+    v.seg[kSS] = Segment{uint16_t((cs + 24) | 3), 0, 0xFFFFFFFF, uint16_t(kData | kDpl3)};
+    v.cpl = 3;
+    v.gpr[4] = v.gpr[1];
+    v.eip = v.gpr[2];
+  }
+  return false;  // eip is set
+}
+
 bool perform_system(Machine& m, const Insn& in, Kind k) {
   VcpuState& v = m.vcpu();
   const translator::KindInfo& row = translator::info(k);
+  // CPL 0 only, except CLI/STI (IOPL), port I/O (IOPL and the I/O bitmap) and SYSENTER.
   if (row.cls == translator::InsnClass::Privileged && v.cpl != 0 && k != Kind::Cli &&
-      k != Kind::Sti && k != Kind::In && k != Kind::Out)
+      k != Kind::Sti && k != Kind::In && k != Kind::Out && k != Kind::Ins && k != Kind::Outs &&
+      k != Kind::Sysenter)
     return gp0(m);
 
   switch (k) {
@@ -221,7 +248,7 @@ bool perform_system(Machine& m, const Insn& in, Kind k) {
     }
     case Kind::Clts: v.cr0 &= ~kCr0Ts; return true;
     case Kind::Invd:
-    case Kind::Wbinvd:
+    case Kind::Wbinvd: return true;  // no caches to model
     case Kind::Invlpg: {
       // An address, never accessed: the linear page leaves the shadow windows.
       const SegAddr at = operand_address(m, in, in.ops[0]);
@@ -232,10 +259,7 @@ bool perform_system(Machine& m, const Insn& in, Kind k) {
     case Kind::Wrmsr: return msr(m, in, true);
     case Kind::Rdpmc: return gp0(m);
     case Kind::Sysenter:
-    case Kind::Sysexit:
-      // The modeled CPU does not report SEP (docs/CPU.md) until SYSEXIT to ring 3 exists.
-      m.raise(6);
-      return false;
+    case Kind::Sysexit: return fast_system_call(m, k == Kind::Sysenter);
     default:
       return stop_unsupported(m, in, "this instruction is not handled yet");
   }

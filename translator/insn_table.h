@@ -69,7 +69,7 @@
   X(Out, Monitor, Privileged, "port bus write")                                                \
   X(Ins, Monitor, Privileged, "port bus reads into memory, every REP form")                    \
   X(Outs, Monitor, Privileged, "memory to port bus writes, every REP form")                    \
-  X(Sysexit, Monitor, Privileged, "#UD until the modeled CPU reports SEP (with rings)")         \
+  X(Sysexit, Monitor, Privileged, "to CPL 3: flat CS/SS from SYSENTER_CS, ESP=ECX, EIP=EDX")     \
   X(Iret, Monitor, Privileged, "pop EIP, CS, EFLAGS (and ESP, SS to an outer ring)")           \
   X(Sgdt, Monitor, Sensitive, "store the virtual GDTR, not the host's")                        \
   X(Sidt, Monitor, Sensitive, "store the virtual IDTR, not the host's")                        \
@@ -97,7 +97,7 @@
   X(Cpuid, Monitor, CpuModel, "the modeled CPU's leaves")                                      \
   X(Rdtsc, Monitor, CpuModel, "the host TSC (guest time follows the host)")                    \
   X(Rdtscp, Monitor, CpuModel, "#UD: the modeled CPU lacks RDTSCP")                            \
-  X(Sysenter, Monitor, CpuModel, "#UD until the modeled CPU reports SEP (with rings)")         \
+  X(Sysenter, Monitor, CpuModel, "to CPL 0: flat CS/SS from SYSENTER_CS, ESP/EIP from MSRs")    \
   X(Undef, Undef, Innocuous, "raises #UD: UD0/UD1/UD2 or outside the modeled CPU")             \
   X(Unsupported, Monitor, Innocuous, "not handled yet: the VM stops and names it")
 

@@ -1,0 +1,50 @@
+// Privilege-level changes the CPU makes (SDM Vol. 3A 5.8, 6.12, 7): the inner stack from
+// the TSS, the stack-segment checks of a ring change, data segments nulled on the way
+// out, and the I/O permission check (IOPL, then the TSS bitmap).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "runtime/descriptors.h"
+#include "runtime/vcpu.h"
+
+namespace bt86::runtime {
+
+class Machine;
+
+// An exception a check raises instead of proceeding (vector, error code).
+struct Raise {
+  int vector;
+  uint32_t error;
+};
+
+// A stack to switch to: selector, its descriptor, and the stack pointer.
+struct StackSwitch {
+  uint16_t ss;
+  Descriptor desc;
+  uint32_t esp;
+};
+
+// SS:ESP for privilege level `cpl` (0-2) from the current 32-bit TSS, checked as an
+// inner-level transfer checks it: #TS(TSS or SS selector), #SS(SS selector) if not present.
+// `ext` is the EXT bit of the error codes.
+std::optional<Raise> inner_stack(Machine& m, uint8_t cpl, uint32_t ext, StackSwitch* out);
+
+// Checks SS selector `ss` for a return to privilege level `rpl` (IRET, far RET): #GP(ss)
+// unless RPL = DPL = rpl and it is writable data; #SS(ss) if not present.
+std::optional<Raise> outer_stack(Machine& m, uint16_t ss, uint8_t rpl, Descriptor* out);
+
+// After a return to an outer level: ES DS FS GS that the new CPL may not use (data or
+// non-conforming code with DPL < CPL) become null.
+void null_inaccessible_segments(VcpuState& v);
+
+// The CPU's switch to CPL `cpl`: CS (with RPL = cpl) and, if given, SS:ESP.
+void enter_cpl(VcpuState& v, uint8_t cpl, uint16_t cs, const Descriptor& code,
+               const StackSwitch* stack);
+
+// IN/OUT/INS/OUTS: allowed at CPL <= IOPL, else only if every bit of `size` ports from
+// `port` is clear in the TSS I/O bitmap. Raises #GP(0) and returns false otherwise.
+bool io_permitted(Machine& m, uint16_t port, unsigned size);
+
+}  // namespace bt86::runtime
