@@ -186,7 +186,10 @@ void Machine::paging_changed() {
 void Machine::invlpg(uint32_t linear) {
   if (!shadow_->state().enabled) return;
   shadow_->invlpg(linear);
-  tc_->reset_ibl();
+  // Entries for that page's EIPs may name blocks of the old mapping (with PSE the old
+  // mapping may have been a 4 MiB page: every page of it).
+  if (shadow_->state().controls.pse) tc_->reset_ibl_pages((linear >> 22) << 10, 1024);
+  else tc_->reset_ibl_pages(linear >> 12, 1);
 }
 
 translator::Block* Machine::block_for(uint32_t eip, bool one_shot) {
@@ -199,10 +202,6 @@ translator::Block* Machine::block_for(uint32_t eip, bool one_shot) {
     return nullptr;
   }
   if (!one_shot && phys) {
-    if (!(mode == last_mode_)) {
-      tc_->reset_ibl();  // its entries belong to the previous mode's blocks
-      last_mode_ = mode;
-    }
     if (translator::Block* b = tc_->lookup(eip, *phys >> 12, mode)) {
       // A block whose last instruction crosses into the next page needs that page unchanged.
       if (b->pages[1] == ~0u) return b;
@@ -275,6 +274,7 @@ StopInfo Machine::run() {
   VcpuState& v = vcpu();
   set_gs_base(v.window_base);
   uint32_t link_slot = ~0u;
+  uint64_t link_generation = 0;
   bool publish_ibl = false;
   uint64_t t_start = __rdtsc();
 
@@ -287,7 +287,8 @@ StopInfo Machine::run() {
       publish_ibl = false;
       continue;
     }
-    if (link_slot != ~0u) tc_->link(link_slot, b);
+    // A flush while finding the block (a full cache, a new mode) retired the slot.
+    if (link_slot != ~0u && link_generation == tc_->generation()) tc_->link(link_slot, b);
     link_slot = ~0u;
     // After an inline-lookup miss (a collision, or the table reset by a mode change), the
     // block the miss led to takes the table entry.
@@ -311,7 +312,10 @@ StopInfo Machine::run() {
       case ExitReason::kBranch:
         stats_.exits_branch++;
         v.eip = v.next_eip;
-        if (!one_shot) link_slot = v.exit_slot;
+        if (!one_shot) {
+          link_slot = v.exit_slot;
+          link_generation = tc_->generation();
+        }
         break;
       case ExitReason::kIndirect:
         stats_.exits_indirect++;

@@ -129,7 +129,6 @@ class Machine : public devices::MachineControl {
   Stats stats_;
   StopInfo stop_;
   bool next_one_shot_ = false;
-  translator::ModeKey last_mode_{~0u};
 };
 
 }  // namespace bt86::runtime

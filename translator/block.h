@@ -47,6 +47,7 @@ struct Block {
   uint32_t entry_off = 0;         // normal entry (after the indirect-entry check)
   uint32_t body_end = 0;          // where the exit stubs begin
   uint32_t pages[2] = {~0u, ~0u}; // guest-physical pages its bytes come from
+  uint32_t ibl_salt = 0;          // its mode's offset into the inline table (TCache::salt)
   bool valid = true;
   bool one_shot = false;          // run once and forget (after a code-page write)
   bool unlinked = false;          // never chained or in the inline table (single-step)

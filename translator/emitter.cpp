@@ -229,7 +229,13 @@ void Emitter::direct_exit_jcc(x86::CondCode cc, uint32_t target_eip) {
 
 void Emitter::indirect_jump_r15() {
   if (counting_) count(off::kCountIndirect);
-  a_.movzx(x86::r14d, x86::r15w);
+  // The index is (EIP + this mode's salt) mod 2^16: movzx bounds it, as the verifier checks.
+  if (ibl_salt_ == 0) {
+    a_.movzx(x86::r14d, x86::r15w);
+  } else {
+    a_.lea(x86::r14d, x86::ptr(x86::r15, int32_t(ibl_salt_)));
+    a_.movzx(x86::r14d, x86::r14w);
+  }
   a_.jmp(x86::qword_ptr(x86::r13, x86::r14, 3, off::kIbl));
 }
 

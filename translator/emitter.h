@@ -98,6 +98,7 @@ class Emitter {
   void direct_exit(uint32_t target_eip);            // jmp rel32 -> stub -> glue
   void direct_exit_jcc(asmjit::x86::CondCode cc, uint32_t target_eip);
   void indirect_jump_r15();                          // inline lookup on r15d
+  void set_ibl_salt(uint32_t salt) { ibl_salt_ = salt; }
   void monitor_exit(uint32_t eip);
   void raw(std::initializer_list<uint8_t> bytes);
 
@@ -125,6 +126,7 @@ class Emitter {
   uint64_t base_;
   GlueAddrs glue_;
   ModeKey mode_;
+  uint32_t ibl_salt_ = 0;
   TCache& tc_;
   std::string error_;
   // Records asmjit's first error into error_ (an unencodable operand must fail the block,

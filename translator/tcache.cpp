@@ -51,6 +51,27 @@ void TCache::seal_glue(size_t glue_bytes, uint64_t ibl_miss) {
 
 void TCache::reset_ibl() {
   for (uint64_t& e : vcpu_->ibl) e = ibl_miss_;
+  std::fill(ibl_pages_.begin(), ibl_pages_.end(), 0);
+}
+
+void TCache::reset_ibl_pages(uint32_t first, uint32_t count) {
+  for (uint32_t page = first; page < first + count && page < (1u << 20); ++page) {
+    uint64_t& word = ibl_pages_[page >> 6];
+    const uint64_t bit = 1ull << (page & 63);
+    if (!(word & bit)) continue;
+    word &= ~bit;
+    // A page's EIPs share one aligned run of 4096 entries per salt.
+    for (size_t i = 0; i < salted_modes_.size(); ++i)
+      std::fill_n(vcpu_->ibl + ibl_index(page << 12, uint32_t(i) << 12), 4096, ibl_miss_);
+  }
+}
+
+std::optional<uint32_t> TCache::salt(ModeKey mode) {
+  for (size_t i = 0; i < salted_modes_.size(); ++i)
+    if (salted_modes_[i] == mode.bits) return uint32_t(i) << 12;
+  if (salted_modes_.size() == runtime::kIblEntries / 4096) return std::nullopt;
+  salted_modes_.push_back(mode.bits);
+  return uint32_t(salted_modes_.size() - 1) << 12;
 }
 
 uint32_t TCache::new_slot() {
@@ -87,7 +108,7 @@ Block* TCache::install(Block proto, const uint8_t* code, size_t size,
     if (list.empty() && protect_) protect_(page, true);
     list.push_back(b);
   }
-  if (!b->unlinked) vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)] = uint64_t(b->indirect_entry());
+  publish_ibl(b);
   stats_.blocks++;
   stats_.insns += b->insn_count;
   stats_.guest_bytes += b->guest_size;
@@ -146,7 +167,7 @@ void TCache::invalidate(Block* b) {
   }
   auto it = index_.find(key_of(b));
   if (it != index_.end() && it->second == b) index_.erase(it);
-  uint64_t& ibl = vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)];
+  uint64_t& ibl = vcpu_->ibl[ibl_index(b->eip, b->ibl_salt)];
   if (ibl == uint64_t(b->indirect_entry())) ibl = ibl_miss_;
   for (uint32_t page : b->pages) {
     if (page == ~0u) continue;
@@ -179,6 +200,7 @@ void TCache::flush() {
   slots_.clear();
   top_ = glue_end_;
   reset_ibl();
+  salted_modes_.clear();
   stats_.flushes++;
 }
 

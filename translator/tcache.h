@@ -6,6 +6,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -62,14 +63,29 @@ class TCache {
   // Called when a page gains its first block (protect) or loses its last one (unprotect).
   // The inline table's entries point at blocks of one mode: reset it when the mode changes.
   void reset_ibl();
+  // Only the entries of blocks on linear pages [first, first + count) (after INVLPG): a
+  // bitmap of the linear pages with published entries keeps this cheap.
+  void reset_ibl_pages(uint32_t first, uint32_t count);
   void publish_ibl(Block* b) {
-    if (!b->unlinked) vcpu_->ibl[b->eip & (runtime::kIblEntries - 1)] = uint64_t(b->indirect_entry());
+    if (b->unlinked) return;
+    vcpu_->ibl[ibl_index(b->eip, b->ibl_salt)] = uint64_t(b->indirect_entry());
+    ibl_pages_[b->eip >> 18] |= 1ull << ((b->eip >> 12) & 63);
+  }
+  // The inline table is shared by every mode: a lookup hashes EIP plus its mode's salt, so
+  // a block is found only from code of its own mode, and a mode change (a system call, an
+  // interrupt from user code) costs nothing. Salts are multiples of 4096, one per mode
+  // seen; nullopt when all 16 are taken (flush, which frees them).
+  std::optional<uint32_t> salt(ModeKey mode);
+  static uint32_t ibl_index(uint32_t eip, uint32_t salt) {
+    return (eip + salt) & (runtime::kIblEntries - 1);
   }
 
   void set_page_protector(std::function<void(uint32_t page, bool protect)> f) {
     protect_ = std::move(f);
   }
   const TCacheStats& stats() const { return stats_; }
+  // Slots and blocks of before a flush are gone: callers holding a slot number compare this.
+  uint64_t generation() const { return stats_.flushes; }
 
  private:
   struct Slot {
@@ -108,6 +124,8 @@ class TCache {
   std::vector<Slot> slots_;
   std::function<void(uint32_t, bool)> protect_;
   bool same_page_only_ = false;
+  std::vector<uint64_t> ibl_pages_ = std::vector<uint64_t>((1u << 20) / 64);  // by linear page
+  std::vector<uint32_t> salted_modes_;  // mode bits, by salt / 4096
   TCacheStats stats_;
 };
 

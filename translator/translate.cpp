@@ -169,7 +169,13 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     std::fputc('\n', opt_.trace_in_asm);
   }
 
+  auto salt = tc_.salt(mode);
+  if (!salt) {  // more modes than the inline table has salts: start afresh
+    tc_.flush();
+    salt = tc_.salt(mode);
+  }
   Emitter e(tc_.next_address(), glue_, tc_, mode);
+  e.set_ibl_salt(*salt);
   e.set_counting(opt_.count);
   e.begin_block(eip, flags_live_at_entry(insns, kinds, mode, opt_.inline_sensitive));
   bool ended = false;
@@ -231,6 +237,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   Block proto;
   proto.eip = eip;
   proto.mode = mode;
+  proto.ibl_salt = *salt;
   proto.one_shot = one_shot;
   proto.unlinked = stepping;
   proto.insn_count = uint32_t(insns.size());

@@ -56,6 +56,7 @@ bool forbidden(const ZydisDecodedInstruction& z) {
 
 struct State {
   bool r14_window = false;  // r14 = window base (loaded from the vCPU state)
+  bool r14_index = false;   // r14 < 2^16: just zero-extended from a 16-bit register
   bool rsi_window = false;  // rsi = window base + esi
   bool rdi_window = false;
   bool esi_clean = false, edi_clean = false;  // upper halves just zeroed
@@ -136,6 +137,8 @@ bool verify_block(const uint8_t* code, size_t size, uint64_t address, const Glue
                    t.mem.index == ZYDIS_REGISTER_R14 && t.mem.scale == 8 &&
                    t.mem.disp.value == off::kIbl && t.mem.segment != ZYDIS_REGISTER_GS)) {
         return reject("indirect branch other than the inline table");
+      } else if (!st.r14_index) {
+        return reject("inline-table index not bounded to 16 bits");
       }
     }
 
@@ -172,6 +175,7 @@ bool verify_block(const uint8_t* code, size_t size, uint64_t address, const Glue
         ops[0].reg.value == ZYDIS_REGISTER_R14 && ops[1].type == ZYDIS_OPERAND_TYPE_MEMORY &&
         ops[1].mem.base == ZYDIS_REGISTER_R13 && ops[1].mem.disp.value == off::kWindowBase) {
       st.r14_window = true;
+      st.r14_index = false;
       handled = true;
     } else if (z.mnemonic == ZYDIS_MNEMONIC_MOV && ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER &&
                ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER && ops[0].reg.value == ops[1].reg.value &&
@@ -190,6 +194,12 @@ bool verify_block(const uint8_t* code, size_t size, uint64_t address, const Glue
     }
     if (!handled) {
       if (writes(z, ops, ZYDIS_REGISTER_R14)) st.r14_window = false;
+      // The table index: movzx r14d, r14w or r15w (any other write unbounds it).
+      if (writes(z, ops, ZYDIS_REGISTER_R14))
+        st.r14_index = z.mnemonic == ZYDIS_MNEMONIC_MOVZX &&
+                       ops[0].reg.value == ZYDIS_REGISTER_R14D &&
+                       ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+                       ZydisRegisterGetClass(ops[1].reg.value) == ZYDIS_REGCLASS_GPR16;
       if (!is_string_op(z.mnemonic)) {
         // A 32-bit destination zero-extends: the register is below 4 GiB afterwards, which is
         // all the pointer pattern needs. Any other write breaks the pattern.
