@@ -19,8 +19,43 @@ bool hidden_memory(ZydisMnemonic m) {
 
 }  // namespace
 
+void Emitter::emit_divide_check(const Insn& in) {
+  namespace x86 = asmjit::x86;
+  const ZydisDecodedOperand& d = in.ops[0];
+  const unsigned size = d.size / 8;
+  const x86::Mem saved_rcx = x86::qword_ptr(x86::r13, runtime::vcpu_off::scratch(1));
+  asmjit::Label zero = a_.newLabel(), go = a_.newLabel();
+  // The divisor goes to ECX for JRCXZ (flag-free: DIV's flags are undefined, but a #DE
+  // must push the flags of before the instruction). A memory divisor is loaded first,
+  // into r11d (a fault there changes nothing); then no instruction here can fault.
+  if (d.type == ZYDIS_OPERAND_TYPE_MEMORY) {
+    MemOperand m;
+    if (!guest_mem(in, d, false, &m)) return;
+    ins(size == 4 ? ZYDIS_MNEMONIC_MOV : ZYDIS_MNEMONIC_MOVZX, {reg(ZYDIS_REGISTER_R11D), m.op},
+        true);
+    end_mem(m);
+    a_.mov(saved_rcx, x86::rcx);
+    a_.mov(x86::ecx, x86::r11d);
+  } else {
+    a_.mov(saved_rcx, x86::rcx);
+    ins(size == 4 ? ZYDIS_MNEMONIC_MOV : ZYDIS_MNEMONIC_MOVZX,
+        {reg(ZYDIS_REGISTER_ECX), reg(host_reg(d.reg.value))}, false);
+  }
+  a_.short_().jecxz(x86::rcx, zero);
+  a_.mov(x86::rcx, saved_rcx);
+  a_.jmp(go);
+  a_.bind(zero);
+  a_.mov(x86::rcx, saved_rcx);
+  fault_exit(0, in.eip);
+  a_.bind(go);
+}
+
 void Emitter::emit_copy(const Insn& in, Kind kind) {
   const ZydisDecodedInstruction& z = in.z;
+  if (z.mnemonic == ZYDIS_MNEMONIC_DIV || z.mnemonic == ZYDIS_MNEMONIC_IDIV) {
+    emit_divide_check(in);
+    if (!ok()) return;
+  }
 
   if (hidden_memory(z.mnemonic)) {
     for (int i = 0; i < z.operand_count; ++i) {

@@ -139,14 +139,19 @@ void Emitter::emit_limit_check(int seg, ZydisRegister offset, unsigned size, boo
   if (borrowed >= 0)
     a_.mov(x::gpq(uint32_t(ZydisRegisterGetId(host_gpr32(borrowed)))),
            x::qword_ptr(x::r13, runtime::vcpu_off::scratch(0)));
-  a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultVector), seg == 2 ? 12 : 13);
+  fault_exit(seg == 2 ? 12 : 13, eip);
+  a_.bind(done);
+}
+
+void Emitter::fault_exit(int vector, uint32_t eip) {
+  namespace x = asmjit::x86;
+  a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultVector), vector);
   a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultError), 0);
   a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kFaultKind), 1);  // kFaultException
   a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kEip), eip);
   a_.mov(x::dword_ptr(x::r13, runtime::vcpu_off::kExitReason),
          uint32_t(runtime::ExitReason::kFault));
   jmp_abs(glue_.exit);
-  a_.bind(done);
 }
 
 // --- Block framing. ---

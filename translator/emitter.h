@@ -93,6 +93,12 @@ class Emitter {
   void emit_limit_check(int seg, ZydisRegister offset, unsigned size, bool writes, int borrowed,
                         uint32_t eip);
   void end_mem(const MemOperand& m);
+  // Leaves through the fault exit with guest exception `vector` (error code 0) at `eip`;
+  // the guest state must already be that of the instruction's start.
+  void fault_exit(int vector, uint32_t eip);
+  // DIV/IDIV: a zero divisor raises #DE inline, without the host's SIGFPE (which costs a
+  // signal round trip); quotient overflow still arrives as SIGFPE.
+  void emit_divide_check(const Insn& in);
 
   // Control transfer plumbing (emit_branch.cpp).
   void direct_exit(uint32_t target_eip);            // jmp rel32 -> stub -> glue

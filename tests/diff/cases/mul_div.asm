@@ -153,3 +153,48 @@ CASE "idiv8_overflow_fault"
         mov cl, 2
         idiv cl
 ENDCASE
+
+; The zero-divisor check runs inline (no host SIGFPE): it must test exactly the divisor
+; (the low 16 bits of ECX for DIV CX, BH not BL), read a memory divisor before it borrows
+; ECX, and leave the flags of before the instruction for the #DE.
+CASE "div16_divisor_zero_high_half_set_fault"
+        mov ecx, 0x00010000
+        mov eax, 5
+        xor edx, edx
+        div cx
+ENDCASE
+
+CASE "div8_high_byte_divisor_zero_fault"
+        mov ebx, 0x000000FF
+        mov eax, 0x1234
+        div bh
+ENDCASE
+
+CASE "div8_high_byte_divisor"
+        mov ebx, 0x000003FF
+        mov eax, 9
+        div bh
+ENDCASE
+
+CASE "idiv32_memory_divisor_through_ecx_zero_fault"
+        mov ecx, DATA
+        mov dword [ecx + 0x44], 0
+        mov eax, 7
+        cdq
+        idiv dword [ecx + 0x44]
+ENDCASE
+
+CASE "idiv32_memory_divisor_through_ecx"
+        mov ecx, DATA
+        mov dword [ecx + 0x44], -3
+        mov eax, 7
+        cdq
+        idiv dword [ecx + 0x44]
+ENDCASE
+
+CASE "div_by_zero_keeps_the_flags_of_before_fault"
+        mov eax, 1
+        cmp eax, 2
+        mov ecx, 0
+        div ecx
+ENDCASE
