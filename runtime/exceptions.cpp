@@ -1,5 +1,6 @@
-// Protected-mode delivery at the same privilege level (rings and task gates come with the
-// paging issue): gate checks, the frame EFLAGS/CS/EIP[/error], IF for interrupt gates.
+// Protected-mode delivery through the guest IDT: gate checks; for interrupt and trap gates
+// the frame EFLAGS/CS/EIP[/error] (on the TSS stack for an inner level) and IF for
+// interrupt gates; for task gates a task switch (runtime/task_switch.cpp).
 #include "runtime/exceptions.h"
 
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/privilege.h"
+#include "runtime/task_switch.h"
 
 namespace bt86::runtime {
 
@@ -20,6 +22,23 @@ struct Nested {
 };
 
 bool contributory(int v) { return v == 0 || (v >= 10 && v <= 13); }
+
+constexpr uint8_t kTaskGate = 5;
+
+// A task gate delivers by switching to the task whose TSS it names, the error code (if
+// any) pushed on that task's stack (SDM 6.11.2, INT n TASK-GATE). A fault after the
+// switch's commit point is the new task's, but still a fault during this delivery.
+std::optional<Nested> through_task_gate(Machine& m, const Gate& gate, bool has_error,
+                                        uint32_t error, bool software, uint32_t frame_eip) {
+  const uint32_t ext = software ? 0 : 1;
+  Descriptor tss;
+  std::optional<Raise> r = incoming_tss(m, gate.selector, ext, &tss);
+  if (!r)
+    r = switch_task(m, TaskSwitch{gate.selector, tss, TaskSource::kInterrupt, frame_eip, ext,
+                                  has_error ? std::optional<uint32_t>(error) : std::nullopt});
+  if (!r || r->vector < 0) return std::nullopt;  // delivered, or the VM stopped
+  return Nested{r->vector, r->error};
+}
 
 // One attempt. Returns nothing on success, or the exception the attempt itself raised.
 std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32_t error,
@@ -34,17 +53,18 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
     return Nested{14, s.error};
   }
   Gate gate = decode_gate(raw);
-  if (gate.type != 14 && gate.type != 15) {
-    if (gate.type == 5 || gate.type == 6 || gate.type == 7) {
+  if (gate.type != 14 && gate.type != 15 && gate.type != kTaskGate) {
+    if (gate.type == 6 || gate.type == 7) {
       m.stop(StopKind::kGuestError, kStatusGuestError,
-             strfmt("IDT vector %d is a %s gate, which bt86 does not deliver yet", vector,
-                    gate.type == 5 ? "task" : "16-bit"));
+             strfmt("IDT vector %d is a 16-bit gate, which bt86 does not deliver yet", vector));
       return std::nullopt;
     }
     return Nested{13, idt_error};
   }
   if (software && gate.dpl < v.cpl) return Nested{13, idt_error};
   if (!gate.present) return Nested{11, idt_error};
+  if (gate.type == kTaskGate)
+    return through_task_gate(m, gate, has_error, error, software, frame_eip);
 
   auto cs = read_descriptor(m, gate.selector);
   if (!cs || !cs->is_code() || (gate.selector & ~3u) == 0) return Nested{13, gate.selector & ~3u};
@@ -116,23 +136,24 @@ void deliver_exception(Machine& m, int vector, bool has_error, uint32_t error, b
     std::fprintf(t, "exception %d (error 0x%x) at eip=%08x esp=%08x\n", vector, error,
                  m.vcpu().eip, m.vcpu().gpr[4]);
   int first = vector;
-  const uint32_t fault_eip = m.vcpu().eip;
-  auto nested = try_deliver(m, vector, has_error, error, software, return_eip.value_or(fault_eip));
+  auto nested =
+      try_deliver(m, vector, has_error, error, software, return_eip.value_or(m.vcpu().eip));
   if (!nested || m.stopped()) return;
   // A fault while delivering: benign first exceptions are followed by the second one;
   // two contributory ones, a #PF then a #PF or contributory one (or anything during #DF)
-  // make a double fault (SDM Table 6-5).
+  // make a double fault (SDM Table 6-5). Each is raised at vcpu().eip: the faulting
+  // instruction's, or the new task's when a task gate's switch committed before it faulted.
   int second = nested->vector;
   const bool double_fault = (contributory(first) && contributory(second)) ||
                             (first == 14 && (second == 14 || contributory(second)));
   if (first != 8 && !double_fault) {
-    nested = try_deliver(m, second, true, nested->error, false, fault_eip);
+    nested = try_deliver(m, second, true, nested->error, false, m.vcpu().eip);
     if (!nested || m.stopped()) return;
     first = second;
     second = nested->vector;
   }
   if (first != 8) {
-    nested = try_deliver(m, 8, true, 0, false, fault_eip);
+    nested = try_deliver(m, 8, true, 0, false, m.vcpu().eip);
     if (!nested || m.stopped()) return;
   }
   m.stop(StopKind::kTripleFault, kStatusGuestError,

@@ -35,7 +35,8 @@ Glue emit_glue(translator::TCache& tc) {
   a.sub(x86::rsp, 8);  // 6 pushes + return address: keep RSP 16-byte aligned
   a.mov(x86::r13, x86::rdi);
   a.mov(x86::qword_ptr(x86::r13, off::kHostRsp), x86::rsp);
-  a.fxsave64(x86::ptr(x86::r13, off::kHostFx));
+  a.stmxcsr(x86::dword_ptr(x86::r13, off::kHostMxcsr));
+  a.fnstcw(x86::word_ptr(x86::r13, off::kHostFcw));
   a.fxrstor64(x86::ptr(x86::r13, off::kGuestFx));
   a.mov(x86::eax, x86::dword_ptr(x86::r13, off::kEflags));
   a.bt(x86::eax, 9);  // IF -> vif, for inline CLI/STI
@@ -65,7 +66,9 @@ Glue emit_glue(translator::TCache& tc) {
   a.mov(x86::dword_ptr(x86::r13, off::kEflags), x86::r14d);
   a.cld();
   a.fxsave64(x86::ptr(x86::r13, off::kGuestFx));
-  a.fxrstor64(x86::ptr(x86::r13, off::kHostFx));
+  a.fninit();
+  a.fldcw(x86::word_ptr(x86::r13, off::kHostFcw));
+  a.ldmxcsr(x86::dword_ptr(x86::r13, off::kHostMxcsr));
   a.mov(x86::rsp, x86::qword_ptr(x86::r13, off::kHostRsp));
   a.add(x86::rsp, 8);
   for (x86::Gp r : {x86::r15, x86::r14, x86::r13, x86::r12, x86::rbp, x86::rbx}) a.pop(r);

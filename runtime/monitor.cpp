@@ -1,6 +1,8 @@
 // Monitor-call dispatch and the operand helpers the family files share.
 #include "runtime/monitor.h"
 
+#include <cstring>
+
 #include "common/assert.h"
 #include "runtime/exceptions.h"
 #include "runtime/guest_access.h"
@@ -111,17 +113,53 @@ uint32_t parity_flag(uint32_t result) {
   return (__builtin_popcount(result & 0xFF) & 1) ? 0 : kFlagPF;
 }
 
-void perform_monitor_call(Machine& m) {
-  VcpuState& v = m.vcpu();
-  uint8_t bytes[15];
-  size_t n = m.translator().fetch(v.eip, bytes);
+namespace {
+
+// Decoded monitor instructions by EIP. An entry is used only if the guest's bytes at EIP
+// are still the ones it was decoded from, so self-modifying code needs no invalidation.
+// Decoding is a pure function of the bytes and EIP: one table serves every machine.
+struct DecodedInsn {
   Insn in;
-  if (n == 0 || translator::decode(bytes, n, v.eip, &in) != translator::DecodeStatus::kOk) {
+  Kind kind = Kind::Undef;
+  bool valid = false;
+};
+constexpr size_t kDecodeCacheSize = 256;
+DecodedInsn g_decoded[kDecodeCacheSize];
+
+// The instruction at EIP, decoded and classified; nullptr if it raised (#PF on the fetch,
+// #UD on bytes that do not decode).
+const DecodedInsn* decode_at(Machine& m, uint32_t eip) {
+  uint8_t bytes[15];
+  uint32_t fault_linear = 0, fault_error = translator::kOutsideRam;
+  const size_t n = m.translator().fetch(eip, bytes, &fault_linear, &fault_error);
+  DecodedInsn& e = g_decoded[(eip ^ (eip >> 8)) % kDecodeCacheSize];
+  if (e.valid && e.in.eip == eip && e.in.z.length <= n &&
+      std::memcmp(e.in.bytes, bytes, e.in.z.length) == 0)
+    return &e;
+  e.valid = false;
+  if (n == 0 && fault_error != translator::kOutsideRam) {
+    m.vcpu().cr2 = fault_linear;
+    m.raise(14, true, fault_error);
+    return nullptr;
+  }
+  if (n == 0 || translator::decode(bytes, n, eip, &e.in) != translator::DecodeStatus::kOk) {
     m.stats().monitor[size_t(Kind::Undef)]++;
     m.raise(6);
-    return;
+    return nullptr;
   }
-  Kind k = translator::classify(in);
+  e.kind = translator::classify(e.in);
+  e.valid = true;
+  return &e;
+}
+
+}  // namespace
+
+void perform_monitor_call(Machine& m) {
+  VcpuState& v = m.vcpu();
+  const DecodedInsn* decoded = decode_at(m, v.eip);
+  if (!decoded) return;
+  const Insn& in = decoded->in;
+  const Kind k = decoded->kind;
   m.stats().monitor[size_t(k)]++;
   // The translator sends an instruction here when the mode makes it fault before it
   // executes: x87/SSE under CR0/CR4, or memory through a null segment.

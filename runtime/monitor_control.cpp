@@ -1,12 +1,13 @@
 // Control transfers the monitor performs: INT n, INT3, INTO, IRET, far JMP/CALL/RET, BOUND.
 // Returns to an outer privilege level switch stacks and null the segments the new CPL may
-// not use; task returns (NT) stop the VM with a clear message.
+// not use; IRET with NT set returns to the previous task (runtime/task_switch.cpp).
 #include "runtime/descriptors.h"
 #include "runtime/exceptions.h"
 #include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
 #include "runtime/privilege.h"
+#include "runtime/task_switch.h"
 
 namespace bt86::runtime {
 
@@ -107,9 +108,17 @@ bool return_outer(Machine& m, const Insn& in, uint16_t cs, SegAddr at, unsigned 
   return false;  // eip is set
 }
 
+// IRET with NT set: nothing is popped; the task switch sets EIP, or raises its exception
+// (in the new task's context if the switch had committed).
+bool task_return(Machine& m, const Insn& in) {
+  if (auto r = return_to_previous_task(m, in.next_eip()); r && r->vector >= 0)
+    m.raise(r->vector, true, r->error);
+  return false;  // eip is set
+}
+
 bool iret(Machine& m, const Insn& in) {
   VcpuState& v = m.vcpu();
-  if (v.eflags & kFlagNT) return stop_unsupported(m, in, "a task return (NT set)");
+  if (v.eflags & kFlagNT) return task_return(m, in);
   const unsigned n = in.z.operand_width / 8;
   uint64_t eip = 0, cs = 0, fl = 0;
   if (!read_mem(m, stack_slot(v, 0), n, &eip) || !read_mem(m, stack_slot(v, n), n, &cs) ||

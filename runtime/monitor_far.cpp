@@ -1,7 +1,7 @@
 // Far JMP and CALL, directly to a code segment or through a 32-bit call gate; CALL through
-// a gate also to an inner privilege level, switching stacks (SDM vol. 2, JMP and CALL,
-// protected-mode operation). Every check comes before any state changes, so a fault leaves
-// the stack and registers as they were.
+// a gate also to an inner privilege level, switching stacks; to a TSS or through a task
+// gate, a task switch (SDM vol. 2, JMP and CALL, protected-mode operation). Every check
+// comes before any state changes, so a fault leaves the stack and registers as they were.
 #include <algorithm>
 
 #include "runtime/descriptors.h"
@@ -9,6 +9,7 @@
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
 #include "runtime/privilege.h"
+#include "runtime/task_switch.h"
 
 namespace bt86::runtime {
 
@@ -17,7 +18,8 @@ using translator::Kind;
 
 namespace {
 
-constexpr uint8_t kCallGate32 = 0xC, kCallGate16 = 0x4;
+constexpr uint8_t kCallGate32 = 0xC, kCallGate16 = 0x4, kTaskGate = 0x5;
+constexpr uint8_t kTss16Available = 0x1, kTss32Available = 0x9;
 
 struct FarTarget {
   uint16_t selector;  // the code selector loaded into CS
@@ -56,6 +58,32 @@ bool check_code(Machine& m, const Insn& in, uint16_t sel, const Descriptor& d, b
   return true;
 }
 
+// JMP or CALL to a TSS, or through a task gate (SDM JMP and CALL, TASK-GATE and
+// TASK-STATE-SEGMENT): the TSS descriptor or gate must be visible at CPL and at the
+// selector's RPL, else #GP(selector); a gate must be present, else #NP(gate); the TSS is then
+// checked as for an interrupt. The far pointer's offset is not used.
+bool far_task_switch(Machine& m, const Insn& in, uint16_t sel, const Descriptor& d,
+                     bool is_call) {
+  if (d.dpl < m.vcpu().cpl || d.dpl < (sel & 3)) return gp(m, sel);
+  uint16_t tss_sel = sel;
+  if (d.type == kTaskGate) {
+    if (!d.present) {
+      m.raise(11, true, sel & ~3u);
+      return false;
+    }
+    uint64_t raw = 0;
+    if (!read_system(m, descriptor_address(m, sel), 8, &raw)) return false;
+    tss_sel = decode_gate(raw).selector;
+  }
+  Descriptor tss;
+  std::optional<Raise> r = incoming_tss(m, tss_sel, 0, &tss);
+  if (!r)
+    r = switch_task(m, TaskSwitch{tss_sel, tss, is_call ? TaskSource::kCall : TaskSource::kJmp,
+                                  in.next_eip(), 0, std::nullopt});
+  if (r && r->vector >= 0) m.raise(r->vector, true, r->error);
+  return false;  // eip is set
+}
+
 std::optional<FarTarget> resolve(Machine& m, const Insn& in, uint16_t sel, uint32_t offset,
                                  bool is_call) {
   const uint8_t cpl = m.vcpu().cpl;
@@ -84,8 +112,9 @@ std::optional<FarTarget> resolve(Machine& m, const Insn& in, uint16_t sel, uint3
     return FarTarget{uint16_t((target & ~3u) | new_cpl), *code, gate.offset, 4, new_cpl,
                      uint8_t(raw >> 32 & 0x1F)};
   }
-  if (d->type == 5 || d->type == 1 || d->type == 9)
-    return stop_unsupported(m, in, "a task switch"), std::nullopt;
+  // A task switch is the whole transfer: nothing is left for the caller to do.
+  if (d->type == kTaskGate || d->type == kTss16Available || d->type == kTss32Available)
+    return far_task_switch(m, in, sel, *d, is_call), std::nullopt;
   return gp(m, sel), std::nullopt;
 }
 

@@ -81,9 +81,13 @@ struct alignas(64) VcpuState {
   uint32_t sysenter_cs = 0, sysenter_esp = 0, sysenter_eip = 0;
   bool halted = false;
 
-  // Extended state: the guest's while translated code runs, the host's otherwise.
+  // Extended state: the guest's while translated code runs, the host's otherwise. The host
+  // keeps only its control words across translated code: XMM registers are caller-saved in
+  // the SysV ABI and the x87 stack is empty at calls, so FNINIT plus the two control words
+  // is the whole of the host's state at the glue's call boundary.
   alignas(16) uint8_t guest_fx[512];
-  alignas(16) uint8_t host_fx[512];
+  uint32_t host_mxcsr;
+  uint16_t host_fcw;
 
   // The inline indirect-branch table (TC-owned, reached from the vCPU state).
   alignas(64) uint64_t ibl[kIblEntries];
@@ -118,7 +122,8 @@ inline constexpr int32_t kFaultVector = offsetof(VcpuState, fault_vector);
 inline constexpr int32_t kFaultError = offsetof(VcpuState, fault_error);
 inline constexpr int32_t kFaultKind = offsetof(VcpuState, fault_kind);
 inline constexpr int32_t kGuestFx = offsetof(VcpuState, guest_fx);
-inline constexpr int32_t kHostFx = offsetof(VcpuState, host_fx);
+inline constexpr int32_t kHostMxcsr = offsetof(VcpuState, host_mxcsr);
+inline constexpr int32_t kHostFcw = offsetof(VcpuState, host_fcw);
 inline constexpr int32_t kIbl = offsetof(VcpuState, ibl);
 }  // namespace vcpu_off
 
