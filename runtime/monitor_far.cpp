@@ -62,8 +62,7 @@ bool check_code(Machine& m, const Insn& in, uint16_t sel, const Descriptor& d, b
 // TASK-STATE-SEGMENT): the TSS descriptor or gate must be visible at CPL and at the
 // selector's RPL, else #GP(selector); a gate must be present, else #NP(gate); the TSS is then
 // checked as for an interrupt. The far pointer's offset is not used.
-bool far_task_switch(Machine& m, const Insn& in, uint16_t sel, const Descriptor& d,
-                     bool is_call) {
+bool far_task_switch(Machine& m, const Insn& in, uint16_t sel, const Descriptor& d, bool is_call) {
   if (d.dpl < m.vcpu().cpl || d.dpl < (sel & 3)) return gp(m, sel);
   uint16_t tss_sel = sel;
   if (d.type == kTaskGate) {

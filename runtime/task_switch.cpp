@@ -15,8 +15,8 @@ namespace bt86::runtime {
 
 namespace {
 
-constexpr uint8_t kTss16Available = 0x1, kTss16Busy = 0x3, kTss32Available = 0x9,
-                  kTss32Busy = 0xB, kTypeLdt = 0x2;
+constexpr uint8_t kTss16Available = 0x1, kTss16Busy = 0x3, kTss32Available = 0x9, kTss32Busy = 0xB,
+                  kTypeLdt = 0x2;
 constexpr uint8_t kBusyBit = 0x2;  // in a TSS descriptor's type field
 constexpr uint32_t kCr0Ts = 1u << 3, kCr0Pg = 1u << 31;
 constexpr uint32_t kDr7LocalEnables = 0x155;  // L0-L3 and LE: a task switch clears them
@@ -24,7 +24,7 @@ constexpr uint32_t kDr7LocalEnables = 0x155;  // L0-L3 and LE: a task switch cle
 // 32-bit TSS fields (SDM Figure 7-2).
 constexpr uint32_t kTssLink = 0x00, kTssCr3 = 0x1C, kTssEip = 0x20, kTssEflags = 0x24,
                    kTssGpr = 0x28, kTssSeg = 0x48, kTssLdt = 0x60, kTssTrap = 0x64;
-constexpr uint32_t kTss32Size = 0x68;   // a 32-bit TSS's limit is at least 0x67
+constexpr uint32_t kTss32Size = 0x68;               // a 32-bit TSS's limit is at least 0x67
 constexpr uint32_t kTssSavedEnd = kTssSeg + 6 * 4;  // a switch writes EIP .. GS
 
 // What EFLAGS can take from a TSS: every defined bit (bit 1 always reads as one).
@@ -127,15 +127,17 @@ bool set_busy(Machine& m, uint16_t selector, bool busy) {
 // treats them as static fields.
 bool save_state(Machine& m, uint32_t base, uint32_t eip, uint32_t eflags) {
   const VcpuState& v = m.vcpu();
-  bool ok = system_write(m, base + kTssEip, 4, eip) &&
-            system_write(m, base + kTssEflags, 4, eflags);
+  bool ok =
+      system_write(m, base + kTssEip, 4, eip) && system_write(m, base + kTssEflags, 4, eflags);
   for (int i = 0; ok && i < 8; ++i) ok = system_write(m, base + kTssGpr + 4 * i, 4, v.gpr[i]);
   for (int s = 0; ok && s < 6; ++s)
     ok = system_write(m, base + kTssSeg + 4 * s, 2, v.seg[s].selector);
   return ok;
 }
 
-bool nests(TaskSource s) { return s == TaskSource::kCall || s == TaskSource::kInterrupt; }
+bool nests(TaskSource s) {
+  return s == TaskSource::kCall || s == TaskSource::kInterrupt;
+}
 
 // Everything before the commit point that writes memory (SDM 7.3 steps 6-9). Only guest
 // memory changes here; `next` is read again if saving the old task wrote over it.
@@ -148,8 +150,8 @@ bool suspend_current_task(Machine& m, const TaskSwitch& t, TssImage* next) {
   const uint32_t saved_flags = t.source == TaskSource::kIret ? v.eflags & ~kFlagNT : v.eflags;
   if (!save_state(m, old.base, t.return_eip, saved_flags)) return false;
   if (nests(t.source) && !system_write(m, t.tss.base + kTssLink, 2, old.selector)) return false;
-  const bool overlaps = t.tss.base < old.base + kTssSavedEnd &&
-                        old.base + kTssEip < t.tss.base + kTss32Size;
+  const bool overlaps =
+      t.tss.base < old.base + kTssSavedEnd && old.base + kTssEip < t.tss.base + kTss32Size;
   if (overlaps && !read_tss(m, t.tss.base, next)) return false;
   return t.source == TaskSource::kIret || set_busy(m, t.selector, true);
 }
@@ -162,8 +164,8 @@ void load_task_registers(Machine& m, const TaskSwitch& t, const TssImage& next) 
   v.tr = Segment{t.selector, t.tss.base, t.tss.limit, uint16_t(t.tss.attrib | kBusyBit)};
   v.cr0 |= kCr0Ts;
   v.dr[7] &= ~kDr7LocalEnables;
-  // Without paging the CR3 field is read but not loaded (SDM 7.2.1). Only a changed CR3
-  // invalidates translations (SDM 4.10.4.1).
+  // With paging off the CR3 field is not loaded (QEMU and Bochs agree; the SDM ties the
+  // field to paging). Only a changed CR3 invalidates translations (SDM 4.10.4.1).
   if ((v.cr0 & kCr0Pg) && next.cr3 != v.cr3) {
     v.cr3 = next.cr3;
     m.paging_changed();
@@ -277,8 +279,7 @@ std::optional<Raise> push_error_code(Machine& m, uint32_t error, uint32_t ext) {
 
 }  // namespace
 
-std::optional<Raise> incoming_tss(Machine& m, uint16_t selector, uint32_t ext,
-                                  Descriptor* out) {
+std::optional<Raise> incoming_tss(Machine& m, uint16_t selector, uint32_t ext, Descriptor* out) {
   if (selector & 4) return fault(13, selector, ext);  // a TSS descriptor lives in the GDT
   auto d = read_descriptor(m, selector);
   if (m.stopped()) return kStopped;
@@ -302,9 +303,8 @@ std::optional<Raise> switch_task(Machine& m, const TaskSwitch& t) {
   uint64_t probe = 0;
   TssImage next;
   if (!system_read(m, old_base + kTssEip, 1, &probe) ||
-      !system_read(m, old_base + kTssSavedEnd - 1, 1, &probe) ||
-      !read_tss(m, t.tss.base, &next) || !supported(m, t.selector, next) ||
-      !suspend_current_task(m, t, &next))
+      !system_read(m, old_base + kTssSavedEnd - 1, 1, &probe) || !read_tss(m, t.tss.base, &next) ||
+      !supported(m, t.selector, next) || !suspend_current_task(m, t, &next))
     return kStopped;
 
   load_task_registers(m, t, next);

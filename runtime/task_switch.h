@@ -23,8 +23,8 @@ class Machine;
 enum class TaskSource : uint8_t { kJmp, kCall, kInterrupt, kIret };
 
 struct TaskSwitch {
-  uint16_t selector;   // the new task's TSS (a GDT selector)
-  Descriptor tss;      // its descriptor, as incoming_tss or the IRET path checked it
+  uint16_t selector;  // the new task's TSS (a GDT selector)
+  Descriptor tss;     // its descriptor, as incoming_tss or the IRET path checked it
   TaskSource source;
   uint32_t return_eip;  // the EIP saved for the old task
   uint32_t ext;         // the EXT bit of error codes: 1 for an event from outside the program
