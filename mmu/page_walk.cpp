@@ -62,4 +62,23 @@ std::expected<PageMapping, uint32_t> walk(GuestRam& ram, const PagingControls& c
   return m;
 }
 
+std::optional<PageMapping> peek(const GuestRam& ram, const PagingControls& c, uint32_t linear) {
+  const uint32_t pde = load_entry(ram, (c.cr3 & ~0xFFFu) + (linear >> 22) * 4);
+  if (!(pde & kPtePresent)) return std::nullopt;
+  PageMapping m;
+  uint32_t leaf = pde;
+  if (c.pse && (pde & kPdeLarge)) {
+    m.phys = (pde & 0xFFC00000u) | (linear & 0x003FFFFFu);
+    m.large = true;
+  } else {
+    leaf = load_entry(ram, (pde & ~0xFFFu) + ((linear >> 12) & 0x3FF) * 4);
+    if (!(leaf & kPtePresent)) return std::nullopt;
+    m.phys = (leaf & ~0xFFFu) | (linear & 0xFFF);
+  }
+  m.global = leaf & kPteGlobal;
+  m.user = (pde & leaf) & kPteUser;
+  m.dirty = leaf & kPteDirty;
+  return m;
+}
+
 }  // namespace bt86::mmu

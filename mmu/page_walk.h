@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 
 #include "mmu/guest_ram.h"
 
@@ -51,5 +52,9 @@ struct PageMapping {
 // outside guest RAM read as zero (not present).
 std::expected<PageMapping, uint32_t> walk(GuestRam& ram, const PagingControls& c,
                                           uint32_t linear, AccessKind kind, bool user);
+
+// What the tables say about `linear` now, for the monitor's own bookkeeping: no Accessed
+// or Dirty bits are set and no permission is checked. Nothing if it is not present.
+std::optional<PageMapping> peek(const GuestRam& ram, const PagingControls& c, uint32_t linear);
 
 }  // namespace bt86::mmu

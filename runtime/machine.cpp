@@ -69,6 +69,12 @@ Result<std::unique_ptr<Machine>> Machine::create(const MachineOptions& opt) {
     self->shadow_->set_code_page(page, protect);
   });
   m->shadow_->set_code_query([self](uint32_t page) { return self->tc_->page_has_code(page); });
+  m->tc_->set_global_code_query([self](uint32_t linear) {
+    const mmu::PagingState& p = self->shadow_->state();
+    if (!p.enabled || !p.pge) return false;
+    auto m = mmu::peek(self->ram_, p.controls, linear);
+    return m && m->global;
+  });
   m->ram_.set_write_hook([self](uint32_t gpa, size_t len) { self->on_guest_write(gpa, len); });
   m->translator_ = std::make_unique<translator::Translator>(*m->tc_, m->ram_, m->glue_.addrs,
                                                             opt.translate);
@@ -178,9 +184,15 @@ void Machine::paging_changed() {
   p.controls.pse = v.cr4 & (1u << 4);
   p.controls.wp = v.cr0 & (1u << 16);
   p.pge = v.cr4 & (1u << 7);
+  const mmu::PagingState old = shadow_->state();
   shadow_->set_state(p);
   tc_->set_same_page_chains_only(p.enabled);
-  if (p.enabled) tc_->reset_ibl();  // its entries name blocks of the old address space
+  // Inline-table entries name blocks of the old address space. A CR3 write alone keeps
+  // the ones on global pages, as the TLB keeps global translations.
+  const bool cr3_only = old.enabled && p.enabled && p.pge && old.pge &&
+                        old.controls.pse == p.controls.pse && old.controls.wp == p.controls.wp;
+  if (cr3_only) tc_->reset_ibl_nonglobal();
+  else if (p.enabled || old.enabled) tc_->reset_ibl();
 }
 
 void Machine::invlpg(uint32_t linear) {

@@ -46,12 +46,32 @@ TCache::~TCache() {
 void TCache::seal_glue(size_t glue_bytes, uint64_t ibl_miss) {
   glue_end_ = top_ = (glue_bytes + 63) & ~size_t(63);
   ibl_miss_ = ibl_miss;
+  ibl_published_overflow_ = true;  // the first reset rewrites every entry
   reset_ibl();
 }
 
-void TCache::reset_ibl() {
-  for (uint64_t& e : vcpu_->ibl) e = ibl_miss_;
-  std::fill(ibl_pages_.begin(), ibl_pages_.end(), 0);
+void TCache::reset_ibl() { clear_published(false); }
+
+void TCache::reset_ibl_nonglobal() { clear_published(true); }
+
+void TCache::clear_published(bool keep_global) {
+  if (ibl_published_overflow_) {
+    for (uint64_t& e : vcpu_->ibl) e = ibl_miss_;
+    std::fill(ibl_pages_.begin(), ibl_pages_.end(), 0);
+    ibl_published_.clear();
+    ibl_published_overflow_ = false;
+    return;
+  }
+  size_t kept = 0;
+  for (const Published& p : ibl_published_) {
+    if (keep_global && p.global) {
+      ibl_published_[kept++] = p;
+      continue;
+    }
+    vcpu_->ibl[p.index] = ibl_miss_;
+    ibl_pages_[p.page >> 6] &= ~(1ull << (p.page & 63));
+  }
+  ibl_published_.resize(kept);
 }
 
 void TCache::reset_ibl_pages(uint32_t first, uint32_t count) {

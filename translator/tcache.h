@@ -68,9 +68,16 @@ class TCache {
   void reset_ibl_pages(uint32_t first, uint32_t count);
   void publish_ibl(Block* b) {
     if (b->unlinked) return;
-    vcpu_->ibl[ibl_index(b->eip, b->ibl_salt)] = uint64_t(b->indirect_entry());
+    const uint32_t index = ibl_index(b->eip, b->ibl_salt);
+    vcpu_->ibl[index] = uint64_t(b->indirect_entry());
     ibl_pages_[b->eip >> 18] |= 1ull << ((b->eip >> 12) & 63);
+    note_published(index, b->eip >> 12, global_code_ && global_code_(b->eip));
   }
+  // After a CR3 write with global pages on: only the entries of blocks on non-global pages
+  // (the ones a new address space can map differently) go.
+  void reset_ibl_nonglobal();
+  // Whether code at a linear address is on a global page (survives CR3 writes).
+  void set_global_code_query(std::function<bool(uint32_t linear)> q) { global_code_ = std::move(q); }
   // The inline table is shared by every mode: a lookup hashes EIP plus its mode's salt, so
   // a block is found only from code of its own mode, and a mode change (a system call, an
   // interrupt from user code) costs nothing. Salts are multiples of 4096, one per mode
@@ -126,6 +133,26 @@ class TCache {
   bool same_page_only_ = false;
   std::vector<uint64_t> ibl_pages_ = std::vector<uint64_t>((1u << 20) / 64);  // by linear page
   std::vector<uint32_t> salted_modes_;  // mode bits, by salt / 4096
+  // Every table entry published since the last reset (index, linear page, global): a reset
+  // clears just those, since the full table (512 KiB) does not fit in cache and costs tens
+  // of microseconds to rewrite. Past a bound, a reset rewrites everything.
+  struct Published {
+    uint32_t index;
+    uint32_t page : 31;
+    uint32_t global : 1;
+  };
+  static constexpr size_t kPublishedMax = 16384;
+  std::vector<Published> ibl_published_;
+  bool ibl_published_overflow_ = false;
+  std::function<bool(uint32_t)> global_code_;
+  void note_published(uint32_t index, uint32_t page, bool global) {
+    if (ibl_published_.size() < kPublishedMax)
+      ibl_published_.push_back(Published{index, page, global});
+    else
+      ibl_published_overflow_ = true;
+  }
+  // Clears the listed entries (all, or only non-global ones) and their page bits.
+  void clear_published(bool keep_global);
   TCacheStats stats_;
 };
 
