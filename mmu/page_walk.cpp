@@ -75,9 +75,12 @@ std::optional<PageMapping> peek(const GuestRam& ram, const PagingControls& c, ui
     if (!(leaf & kPtePresent)) return std::nullopt;
     m.phys = (leaf & ~0xFFFu) | (linear & 0xFFF);
   }
+  const uint32_t rights = m.large ? pde : pde & leaf;
   m.global = leaf & kPteGlobal;
-  m.user = (pde & leaf) & kPteUser;
+  m.user = rights & kPteUser;
+  m.rw = rights & kPteWritable;
   m.dirty = leaf & kPteDirty;
+  m.accessed = leaf & kPteAccessed;
   return m;
 }
 

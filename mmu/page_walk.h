@@ -43,6 +43,8 @@ struct PageMapping {
   bool global = false;       // G in the leaf entry
   bool dirty = false;        // D in the leaf entry after this access
   bool large = false;        // a 4 MiB page
+  bool accessed = true;      // Accessed set in the leaf (peek reports it; walk sets it)
+  bool rw = false;           // peek: R/W at both levels (the view's rights are the caller's)
 };
 
 // Walks the tables for one access by a user (CPL 3) or supervisor view. On success sets

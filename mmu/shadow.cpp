@@ -103,20 +103,52 @@ Shadow::FillResult Shadow::fill(uint64_t host_addr, bool write) {
     }
   } else {
     if (existing != views_[view].pages.end()) drop(view, lin_page);
-    map_page(view, lin_page,
-             Mapping{phys_page, m->writable && m->dirty, m->global && state_.pge});
+    map_run(view, lin_page, Mapping{phys_page, m->writable && m->dirty, m->global && state_.pge},
+            code);
   }
   stats_.fills++;
   r.outcome = write && code ? Fill::kCodeWrite : Fill::kMapped;
   return r;
 }
 
-void Shadow::map_page(int view, uint32_t lin_page, const Mapping& m) {
-  const bool code = is_code_ && is_code_(m.phys_page);
-  views_[view].window.map(ram_, lin_page << 12, m.phys_page << 12, 4096, m.writable && !code);
+void Shadow::record(int view, uint32_t lin_page, const Mapping& m) {
   views_[view].pages[lin_page] = m;
   rmap_[m.phys_page].push_back(uint32_t(view) << kRmapView | lin_page);
   stats_.fill_pages++;
+}
+
+// Maps `first` and, with one mmap, the pages after it that the guest has already used in
+// the same way: present, Accessed (so no bit needs setting), the same rights for this view
+// (and Dirty where the run is writable), physically contiguous, not yet mapped, not code,
+// within one page-table's reach. A sequential walk through memory then faults once per run.
+void Shadow::map_run(int view, uint32_t first, const Mapping& m, bool code) {
+  constexpr uint32_t kAhead = 15;
+  const bool user = view == 1;
+  uint32_t count = 1;
+  if (!code) {
+    while (count <= kAhead) {
+      const uint32_t lin = first + count;
+      if ((lin >> 10) != (first >> 10) || views_[view].pages.count(lin)) break;
+      auto next = peek(ram_, state_.controls, lin << 12);
+      if (!next || !next->accessed || (next->phys >> 12) != m.phys_page + count) break;
+      if (!ram_.contains(uint64_t(next->phys & ~0xFFFu), 4096)) break;
+      if (user && !next->user) break;
+      const bool writable = (user ? next->rw : (next->rw || !state_.controls.wp)) && next->dirty;
+      if (writable != m.writable || (is_code_ && is_code_(m.phys_page + count))) break;
+      ++count;
+    }
+  }
+  views_[view].window.map(ram_, first << 12, m.phys_page << 12, count << 12, m.writable && !code);
+  stats_.fill_runs++;
+  for (uint32_t i = 0; i < count; ++i) {
+    Mapping page = m;
+    page.phys_page = m.phys_page + i;
+    if (i > 0) {
+      auto again = peek(ram_, state_.controls, (first + i) << 12);
+      page.global = again && again->global && state_.pge;
+    }
+    record(view, first + i, page);
+  }
 }
 
 void Shadow::drop(int view, uint32_t lin_page) {

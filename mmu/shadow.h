@@ -6,7 +6,8 @@
 // (CPL 3, only U/S pages). Both start empty; a host fault in one (SIGSEGV) is a shadow
 // miss that `fill` resolves by walking the guest tables, setting Accessed/Dirty, and
 // mapping the page with the permissions the view allows. A page whose Dirty bit is clear
-// is mapped read-only until its first write; a page holding translated code is mapped
+// is mapped read-only until its first write (pages after it that the guest has already
+// accessed alike are mapped by the same mmap); a page holding translated code is mapped
 // read-only in every view (the reverse map finds its mappings), so writes to it reach
 // the translation cache. INVLPG drops one page; a CR3 write drops the non-global
 // mappings; a change to CR0.PG/WP or CR4.PSE/PGE drops everything.
@@ -34,7 +35,7 @@ struct PagingState {
 };
 
 struct ShadowStats {
-  uint64_t fills = 0, fill_pages = 0, page_faults = 0, dirty_upgrades = 0;
+  uint64_t fills = 0, fill_runs = 0, fill_pages = 0, page_faults = 0, dirty_upgrades = 0;
   uint64_t flushes = 0, flushed_pages = 0, invlpgs = 0;
 };
 
@@ -94,7 +95,8 @@ class Shadow {
   using Rmap = std::unordered_map<uint32_t, boost::container::small_vector<uint32_t, 2>>;
 
   Shadow(GuestRam& ram, Window identity, Window sup, Window user);
-  void map_page(int view, uint32_t lin_page, const Mapping& m);
+  void record(int view, uint32_t lin_page, const Mapping& m);
+  void map_run(int view, uint32_t first, const Mapping& m, bool code);
   void drop(int view, uint32_t lin_page);
   // Drops every mapping (keep_global: all but the global ones) of both views.
   void flush(bool keep_global);

@@ -61,9 +61,10 @@ void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc,
                (unsigned long long)s.sig_unassigned);
   std::fprintf(out, "  invalidated:  %llu blocks on %llu page writes\n",
                (unsigned long long)tc.invalidated_blocks, (unsigned long long)tc.invalidated_pages);
-  std::fprintf(out, "  shadow MMU:   %llu fills (%llu pages mapped, %llu dirty upgrades), "
+  std::fprintf(out, "  shadow MMU:   %llu fills (%llu mmaps of %llu pages, %llu dirty upgrades), "
                "%llu guest #PF; %llu flushes dropping %llu pages, %llu INVLPG\n",
-               (unsigned long long)mmu.fills, (unsigned long long)mmu.fill_pages,
+               (unsigned long long)mmu.fills, (unsigned long long)mmu.fill_runs,
+               (unsigned long long)mmu.fill_pages,
                (unsigned long long)mmu.dirty_upgrades, (unsigned long long)s.guest_page_faults,
                (unsigned long long)mmu.flushes, (unsigned long long)mmu.flushed_pages,
                (unsigned long long)mmu.invlpgs);
@@ -109,6 +110,7 @@ std::string stats_json(const Stats& s, const translator::TCacheStats& tc,
   num("invalidated_blocks", double(tc.invalidated_blocks));
   num("invalidated_pages", double(tc.invalidated_pages));
   num("shadow_fills", double(mmu.fills));
+  num("shadow_mmaps", double(mmu.fill_runs));
   num("shadow_pages_mapped", double(mmu.fill_pages));
   num("shadow_dirty_upgrades", double(mmu.dirty_upgrades));
   num("guest_page_faults", double(s.guest_page_faults));

@@ -35,6 +35,7 @@ extern uint64_t nb_loop_divzero(uint32_t n);
 extern uint64_t nb_loop_cli_sti(uint32_t n);
 extern uint64_t nb_loop_pushf_popf(uint32_t n);
 extern uint64_t nb_loop_cr3_write(uint32_t n);
+extern uint64_t nb_loop_cr3_touch8(uint32_t n);
 extern uint64_t nb_loop_pte_write(uint32_t n);
 extern uint64_t nb_loop_page_fault(uint32_t n);
 extern uint64_t nb_loop_int80(uint32_t n);
@@ -275,7 +276,8 @@ int main(uint32_t magic, const multiboot_info* info) {
   measure("pushf_popf", nb_loop_pushf_popf, 8, 0);
 
   // Phase 2: paging on, CPL 0.
-  static const char* const paging_rows[] = {"cr3_write", "pte_write", "page_fault", 0};
+  static const char* const paging_rows[] = {"cr3_write", "cr3_touch8", "pte_write", "page_fault",
+                                            0};
   if (skipped("paging")) {
     skip_rows(paging_rows, "paging-skipped");
   } else if ((uint32_t)&nb_frames[sizeof nb_frames] > 16u << 20) {
@@ -288,6 +290,7 @@ int main(uint32_t magic, const multiboot_info* info) {
     paging_on = 1;
     printf("nb-ok paging\n");
     measure("cr3_write", nb_loop_cr3_write, 1, 0);
+    measure("cr3_touch8", nb_loop_cr3_touch8, 1, 0);
     measure("pte_write", nb_loop_pte_write, 8, 0);
     measure_checked("page_fault", nb_loop_page_fault, 1, 0, &nb_pf_count);
     nb_disarm();

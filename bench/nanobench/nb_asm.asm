@@ -75,6 +75,7 @@ global nb_pd, nb_pt, nb_frames
 nb_pd:          resd 1024           ; page directory
 nb_pt:          resd 5 * 1024       ; PTs 0-3 identity-map 0-16 MiB; PT 4 holds the test pages
 nb_frames:      resb 3 * 4096       ; frame 0 backs NB_PF_PAGE; 1 and 2 alternate in the PTE row
+nb_touch:       resb 8 * 4096       ; the pages the cr3_touch8 row reads after each CR3 write
 
 NB_PT_TEST      equ nb_pt + 4 * 4096
 NB_PF_PTE       equ NB_PT_TEST + ((NB_PF_PAGE >> 12) & 1023) * 4
@@ -461,6 +462,20 @@ LOOP cr3_write
     mov eax, cr3
 TOP
     mov cr3, eax
+ENDLOOP
+
+; CR3 write, then one read from each of 8 pages: what returning to an address space costs
+; when the pages it touches must be found again (hardware walks its page tables; a shadow
+; MMU without cached windows refills each page). Minus cr3_write: the refill of 8 pages.
+LOOP cr3_touch8
+    mov eax, cr3
+TOP
+    mov cr3, eax
+%assign pg 0
+%rep 8
+    mov ebx, [nb_touch + pg * 4096]
+%assign pg pg + 1
+%endrep
 ENDLOOP
 
 ; PTE write: 8 stores per iteration to the live PTE of NB_PTEW_PAGE,

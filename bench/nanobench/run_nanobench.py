@@ -47,6 +47,7 @@ ROWS = [
     ("in", "in (port 0x3ff)", "3,209", "≈210", "15,826"),
     ("out", "out (port 0x3ff)", None, None, None),
     ("cr3_write", "cr3 write (same value)", None, None, None),
+    ("cr3_touch8", "cr3 write + read 8 pages", None, None, None),
     ("call_ret", "call/ret", "11", "51", "11"),
     ("jmp_indirect", "indirect jmp", None, None, None),
     ("page_fault", "page fault (map, iret, unmap)", "1,093", "3,927", "11,242"),
@@ -59,7 +60,7 @@ ROW_NAMES = [r[0] for r in ROWS]
 
 # Setup units of the guest and the rows that cannot run without them.
 UNIT_ROWS = {
-    "paging": ["cr3_write", "pte_write", "page_fault"],
+    "paging": ["cr3_write", "cr3_touch8", "pte_write", "page_fault"],
     "ring3": ["syscall_int80", "syscall_sysenter"],
 }
 

@@ -107,3 +107,17 @@ TEST_CASE("the global bit comes from the leaf entry", "[mmu]") {
   REQUIRE(r);
   CHECK(r->global);
 }
+
+TEST_CASE("peek reports an entry without setting Accessed or Dirty", "[mmu]") {
+  Tables t;
+  t.map(0x00400000, 0x00300000, P | W | U, P | U);
+  auto p = peek(t.ram, controls(), 0x00400123);
+  REQUIRE(p);
+  CHECK(p->phys == 0x00300123);
+  CHECK_FALSE(p->accessed);
+  CHECK_FALSE(p->rw);  // R/W clear in the PTE
+  CHECK(p->user);
+  CHECK((t.entry(t.pde(0x00400000)) & kPteAccessed) == 0);
+  CHECK((t.entry(t.pte(0x00400000)) & kPteAccessed) == 0);
+  CHECK_FALSE(peek(t.ram, controls(), 0x00800000));  // PDE not present
+}
