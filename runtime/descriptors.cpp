@@ -6,29 +6,29 @@
 
 namespace bt86::runtime {
 
-bool read_system(Machine& m, uint32_t linear, unsigned size, uint64_t* out) {
-  LinearStatus s = read_linear(m, linear, size, out, false);
+namespace {
+
+// Guests keep their descriptor tables and TSS mapped; a #PF on them is not delivered yet
+// (it would need the fault's place in the surrounding instruction's checks): stop instead.
+bool settle_system(Machine& m, const LinearStatus& s, const char* what) {
   if (s.kind == LinearStatus::kPageFault) {
-    // Guests keep their descriptor tables mapped; a #PF here is not delivered yet.
     m.stop(StopKind::kGuestError, kStatusGuestError,
-           strfmt("a descriptor-table read at 0x%08x page-faults (error 0x%x), at EIP 0x%08x; "
+           strfmt("a descriptor-table %s at 0x%08x page-faults (error 0x%x), at EIP 0x%08x; "
                   "bt86 does not deliver that #PF yet",
-                  s.addr, s.error, m.vcpu().eip));
+                  what, s.addr, s.error, m.vcpu().eip));
     return false;
   }
   return s.ok();
 }
 
+}  // namespace
+
+bool read_system(Machine& m, uint32_t linear, unsigned size, uint64_t* out) {
+  return settle_system(m, read_linear(m, linear, size, out, false), "read");
+}
+
 bool write_system(Machine& m, uint32_t linear, unsigned size, uint64_t value) {
-  LinearStatus s = write_linear(m, linear, size, value, false);
-  if (s.kind == LinearStatus::kPageFault) {
-    m.stop(StopKind::kGuestError, kStatusGuestError,
-           strfmt("a descriptor-table write at 0x%08x page-faults (error 0x%x), at EIP 0x%08x; "
-                  "bt86 does not deliver that #PF yet",
-                  s.addr, s.error, m.vcpu().eip));
-    return false;
-  }
-  return s.ok();
+  return settle_system(m, write_linear(m, linear, size, value, false), "write");
 }
 
 Descriptor decode_descriptor(uint64_t raw) {

@@ -70,8 +70,9 @@ uint32_t reg_value(const VcpuSnapshot& s, ZydisRegister r) {
   }
 }
 
-// Guest linear address of a memory operand from the pre-instruction registers (segment bases
-// are zero in this slice, as in runtime/monitor.cpp's effective_address).
+// The effective address (segment offset) of a memory operand from the pre-instruction
+// registers. The report shows memory at that address in guest-physical RAM: exact for flat
+// segments with paging off, which is where the report's guests run (a known limit).
 uint32_t operand_address(const VcpuSnapshot& s, const translator::Insn& in,
                          const ZydisDecodedOperand& op) {
   uint32_t a = op.mem.disp.has_displacement ? uint32_t(op.mem.disp.value) : 0;
