@@ -52,20 +52,17 @@ void Shadow::set_state(const PagingState& s) {
 
 void Shadow::invlpg(uint32_t linear) {
   stats_.invlpgs++;
-  // A 4 MiB page is shadowed as 4 KiB pages: INVLPG anywhere in it drops them all.
-  const uint32_t page = linear >> 12;
   for (int view = 0; view < 2; ++view) {
-    auto it = views_[view].pages.find(page);
-    if (it == views_[view].pages.end()) continue;
-    drop(view, page);
-  }
-  if (!state_.controls.pse) return;
-  const uint32_t big = linear >> 22;
-  for (int view = 0; view < 2; ++view) {
-    std::vector<uint32_t> victims;
-    for (const auto& [lin, m] : views_[view].pages)
-      if ((lin >> 10) == big) victims.push_back(lin);
-    for (uint32_t lin : victims) drop(view, lin);
+    View& v = views_[view];
+    // A 4 MiB page is shadowed as 4 KiB pieces: INVLPG anywhere in it drops them all.
+    const uint32_t region = linear >> 22;
+    if (v.large_pieces.count(region)) {
+      for (uint32_t lin = region << 10; lin < (region + 1) << 10 && v.large_pieces.count(region);
+           ++lin)
+        drop(view, lin);
+    } else {
+      drop(view, linear >> 12);
+    }
   }
 }
 
@@ -103,8 +100,8 @@ Shadow::FillResult Shadow::fill(uint64_t host_addr, bool write) {
     }
   } else {
     if (existing != views_[view].pages.end()) drop(view, lin_page);
-    map_run(view, lin_page, Mapping{phys_page, m->writable && m->dirty, m->global && state_.pge},
-            code);
+    map_run(view, lin_page,
+            Mapping{phys_page, m->writable && m->dirty, m->global && state_.pge, m->large}, code);
   }
   stats_.fills++;
   r.outcome = write && code ? Fill::kCodeWrite : Fill::kMapped;
@@ -113,6 +110,7 @@ Shadow::FillResult Shadow::fill(uint64_t host_addr, bool write) {
 
 void Shadow::record(int view, uint32_t lin_page, const Mapping& m) {
   views_[view].pages[lin_page] = m;
+  if (m.large) views_[view].large_pieces[lin_page >> 10]++;
   rmap_[m.phys_page].push_back(uint32_t(view) << kRmapView | lin_page);
   stats_.fill_pages++;
 }
@@ -125,6 +123,7 @@ void Shadow::map_run(int view, uint32_t first, const Mapping& m, bool code) {
   constexpr uint32_t kAhead = 15;
   const bool user = view == 1;
   uint32_t count = 1;
+  bool global[kAhead + 1] = {m.global};
   if (!code) {
     while (count <= kAhead) {
       const uint32_t lin = first + count;
@@ -135,6 +134,7 @@ void Shadow::map_run(int view, uint32_t first, const Mapping& m, bool code) {
       if (user && !next->user) break;
       const bool writable = (user ? next->rw : (next->rw || !state_.controls.wp)) && next->dirty;
       if (writable != m.writable || (is_code_ && is_code_(m.phys_page + count))) break;
+      global[count] = next->global && state_.pge;
       ++count;
     }
   }
@@ -143,24 +143,32 @@ void Shadow::map_run(int view, uint32_t first, const Mapping& m, bool code) {
   for (uint32_t i = 0; i < count; ++i) {
     Mapping page = m;
     page.phys_page = m.phys_page + i;
-    if (i > 0) {
-      auto again = peek(ram_, state_.controls, (first + i) << 12);
-      page.global = again && again->global && state_.pge;
-    }
+    page.global = global[i];
     record(view, first + i, page);
   }
 }
 
-void Shadow::drop(int view, uint32_t lin_page) {
-  auto it = views_[view].pages.find(lin_page);
-  if (it == views_[view].pages.end()) return;
+void Shadow::forget(int view, uint32_t lin_page) {
+  View& v = views_[view];
+  auto it = v.pages.find(lin_page);
+  if (it == v.pages.end()) return;
   auto r = rmap_.find(it->second.phys_page);
   if (r != rmap_.end()) {
-    auto& v = r->second;
-    v.erase(std::remove(v.begin(), v.end(), uint32_t(view) << kRmapView | lin_page), v.end());
-    if (v.empty()) rmap_.erase(r);
+    auto& list = r->second;
+    list.erase(std::remove(list.begin(), list.end(), uint32_t(view) << kRmapView | lin_page),
+               list.end());
+    if (list.empty()) rmap_.erase(r);
   }
-  views_[view].pages.erase(it);
+  if (it->second.large) {
+    auto l = v.large_pieces.find(lin_page >> 10);
+    if (l != v.large_pieces.end() && --l->second == 0) v.large_pieces.erase(l);
+  }
+  v.pages.erase(it);
+}
+
+void Shadow::drop(int view, uint32_t lin_page) {
+  if (!views_[view].pages.count(lin_page)) return;
+  forget(view, lin_page);
   views_[view].window.unmap(lin_page << 12, 4096);
 }
 
@@ -179,18 +187,7 @@ void Shadow::flush(bool keep_global) {
     while (i < victims.size()) {
       size_t j = i + 1;
       while (j < victims.size() && victims[j] == victims[j - 1] + 1) ++j;
-      for (size_t k = i; k < j; ++k) {
-        const uint32_t lin = victims[k];
-        auto it = v.pages.find(lin);
-        auto r = rmap_.find(it->second.phys_page);
-        if (r != rmap_.end()) {
-          auto& list = r->second;
-          list.erase(std::remove(list.begin(), list.end(), uint32_t(view) << kRmapView | lin),
-                     list.end());
-          if (list.empty()) rmap_.erase(r);
-        }
-        v.pages.erase(it);
-      }
+      for (size_t k = i; k < j; ++k) forget(view, victims[k]);
       v.window.unmap(victims[i] << 12, uint64_t(j - i) << 12);
       i = j;
     }

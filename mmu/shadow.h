@@ -87,10 +87,12 @@ class Shadow {
     uint32_t phys_page;
     bool writable;  // the guest lets this view write (and Dirty is set)
     bool global;
+    bool large;     // a 4 KiB piece of a 4 MiB page
   };
   struct View {
     Window window;
     std::unordered_map<uint32_t, Mapping> pages;  // linear page -> mapping
+    std::unordered_map<uint32_t, uint32_t> large_pieces;  // 4 MiB region -> pieces mapped
   };
   using Rmap = std::unordered_map<uint32_t, boost::container::small_vector<uint32_t, 2>>;
 
@@ -98,6 +100,8 @@ class Shadow {
   void record(int view, uint32_t lin_page, const Mapping& m);
   void map_run(int view, uint32_t first, const Mapping& m, bool code);
   void drop(int view, uint32_t lin_page);
+  // The bookkeeping half of drop (mapping record, reverse map), without the munmap.
+  void forget(int view, uint32_t lin_page);
   // Drops every mapping (keep_global: all but the global ones) of both views.
   void flush(bool keep_global);
 
