@@ -17,6 +17,8 @@ namespace bt86::runtime {
 
 namespace {
 
+constexpr uint32_t kHostTimerPeriodUs = 1000;
+
 VcpuState* new_vcpu() {
   void* p = std::aligned_alloc(alignof(VcpuState), sizeof(VcpuState));
   BT_ASSERT(p, "out of memory for the vCPU state");
@@ -145,6 +147,10 @@ void Machine::on_guest_write(uint32_t gpa, size_t len) {
 
 void Machine::request_stop(int status, std::string reason) {
   stop(StopKind::kDebugExit, status, std::move(reason));
+}
+
+void Machine::request_reset(std::string reason) {
+  stop(StopKind::kReset, kStatusHalted, "guest reset the machine (" + reason + ")");
 }
 
 void Machine::stop(StopKind kind, int status, std::string message) {
@@ -290,7 +296,15 @@ StopInfo Machine::run() {
   bool publish_ibl = false;
   uint64_t t_start = __rdtsc();
 
+  // Long-running translated code returns to the dispatcher at least this often when
+  // devices have deadlines (a 250 Hz guest tick is late by at most one period).
+  std::unique_ptr<HostTimer> host_timer;
+  if (!timed_.empty() || !inputs_.empty())
+    host_timer = std::make_unique<HostTimer>(&v.pending, kHostTimerPeriodUs);
+
   while (!stopped()) {
+    if (!accept_events()) continue;
+    if (stopped()) break;
     bool one_shot = std::exchange(next_one_shot_, false);
     translator::Block* b = block_for(v.eip, one_shot);
     if (!b) {
@@ -344,6 +358,7 @@ StopInfo Machine::run() {
       case ExitReason::kPending:
         stats_.exits_pending++;
         v.pending = 0;
+        v.pending_irq = 0;
         break;
       case ExitReason::kFault:
         stats_.exits_fault++;

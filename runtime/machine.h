@@ -3,11 +3,14 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "devices/clock.h"
+#include "devices/irq.h"
 #include "devices/machine_control.h"
 #include "devices/port_bus.h"
 #include "mmu/guest_ram.h"
@@ -15,6 +18,8 @@
 #include "mmu/window.h"
 #include "runtime/glue.h"
 #include "runtime/guest_memory.h"
+#include "runtime/host_clock.h"
+#include "runtime/host_timer.h"
 #include "runtime/stats.h"
 #include "runtime/vcpu.h"
 #include "translator/tcache.h"
@@ -42,6 +47,7 @@ enum class StopKind {
   kDebugExit,    // the guest wrote isa-debug-exit (or a device asked to stop)
   kHalted,       // HLT with IF=0: nothing can ever wake the CPU
   kTripleFault,  // exception delivery failed twice
+  kReset,        // the guest reset the CPU (keyboard controller, port 0x92)
   kGuestError,   // the guest did something bt86 cannot do or cannot allow
   kException,    // stop_on_exception: the first exception
 };
@@ -96,12 +102,25 @@ class Machine : public devices::MachineControl {
     return p;
   }
 
+  // The platform around the CPU (wired in runtime/pc_wiring.cpp; runtime/interrupts.cpp):
+  // the interrupt controller whose INTR the CPU samples, devices with deadlines, and host
+  // file descriptors whose input wakes a halted CPU.
+  void set_interrupt_controller(devices::InterruptController* ic) { intc_ = ic; }
+  // The controller calls this whenever INTR changes; inline STI reads the mirror.
+  void set_intr(bool level) { vcpu().intr = level; }
+  void add_timed_device(devices::TimedDevice* d) { timed_.push_back(d); }
+  void add_input(int fd, std::function<void()> on_ready) {
+    inputs_.push_back({fd, std::move(on_ready)});
+  }
+  const devices::Clock& clock() const { return clock_; }
+
   StopInfo run();
   // The translation mode for the current control registers.
   translator::ModeKey mode(bool one_shot = false) const;
 
   // MachineControl: a device asks the VM to stop.
   void request_stop(int status, std::string reason) override;
+  void request_reset(std::string reason) override;
   void stop(StopKind kind, int status, std::string message);
   bool stopped() const { return stop_.kind != StopKind::kRunning; }
 
@@ -115,6 +134,13 @@ class Machine : public devices::MachineControl {
   void handle_fault();
   translator::Block* block_for(uint32_t eip, bool one_shot);
   void on_guest_write(uint32_t gpa, size_t len);
+  // Between blocks: advance devices whose deadlines passed, take an external interrupt if
+  // IF and the shadows allow. False while the CPU stays halted (after waiting for an event).
+  bool accept_events();
+  void advance_devices(uint64_t now);
+  uint64_t next_deadline() const;
+  // Sleeps in ppoll() until the next deadline or host input; timeout_ns 0 polls.
+  void wait_for_input(uint64_t timeout_ns);
 
   MachineOptions opt_;
   mmu::GuestRam ram_;
@@ -129,6 +155,14 @@ class Machine : public devices::MachineControl {
   Stats stats_;
   StopInfo stop_;
   bool next_one_shot_ = false;
+  HostClock clock_;
+  devices::InterruptController* intc_ = nullptr;
+  std::vector<devices::TimedDevice*> timed_;
+  struct Input {
+    int fd;
+    std::function<void()> on_ready;
+  };
+  std::vector<Input> inputs_;
 };
 
 }  // namespace bt86::runtime

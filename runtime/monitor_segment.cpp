@@ -87,14 +87,19 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
     case Kind::MovToSeg: {
       uint32_t sel = 0;
       if (!read_operand(m, in, 1, &sel)) return false;
-      return load_data_segment(m, in, translator::segment_index(in.ops[0].reg.value), uint16_t(sel));
+      const int seg = translator::segment_index(in.ops[0].reg.value);
+      if (!load_data_segment(m, in, seg, uint16_t(sel))) return false;
+      if (seg == kSS) v.interrupt_shadow = true;  // so that MOV ESP follows before any interrupt
+      return true;
     }
     case Kind::PopSeg: {
       const unsigned n = in.z.operand_width / 8;
       uint64_t sel = 0;
       if (!read_mem(m, stack_slot(v, 0), n, &sel)) return false;
-      if (!load_data_segment(m, in, translator::segment_index(in.ops[0].reg.value), uint16_t(sel))) return false;
+      const int seg = translator::segment_index(in.ops[0].reg.value);
+      if (!load_data_segment(m, in, seg, uint16_t(sel))) return false;
       v.gpr[4] += n;
+      if (seg == kSS) v.interrupt_shadow = true;
       return true;
     }
     case Kind::LoadFarPtr: {

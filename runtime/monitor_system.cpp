@@ -190,12 +190,19 @@ bool perform_system(Machine& m, const Insn& in, Kind k) {
       return true;
     case Kind::Sti:
       if (v.cpl > iopl(v)) return gp0(m);
-      v.eflags |= kFlagIF;  // no interrupt sources yet, so the STI shadow has nothing to hold
+      if (!(v.eflags & kFlagIF)) v.interrupt_shadow = true;
+      v.eflags |= kFlagIF;
       return true;
     case Kind::Hlt:
+      // The dispatcher sleeps until an interrupt; with IF clear (and no NMI source) nothing
+      // can ever come, which is how Linux halts for good: the VM ends there.
+      if (v.eflags & kFlagIF) {
+        v.halted = true;
+        return true;
+      }
       m.stop(StopKind::kHalted, kStatusHalted,
-             strfmt("guest halted at EIP 0x%08x with interrupts %s; nothing can wake it",
-                    in.eip, (v.eflags & kFlagIF) ? "enabled (no interrupt sources yet)" : "disabled"));
+             strfmt("guest halted at EIP 0x%08x with interrupts disabled; nothing can wake it",
+                    in.eip));
       v.eip = in.next_eip();
       return false;
     case Kind::Pushf: {

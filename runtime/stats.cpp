@@ -59,6 +59,8 @@ void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc,
   std::fprintf(out, "  signals:      %llu code-page writes, %llu guest exceptions, %llu outside RAM\n",
                (unsigned long long)s.sig_code_write, (unsigned long long)s.sig_guest_exception,
                (unsigned long long)s.sig_unassigned);
+  std::fprintf(out, "  interrupts:   %llu external interrupts taken, %llu HLT sleeps\n",
+               (unsigned long long)s.interrupts_delivered, (unsigned long long)s.halts);
   std::fprintf(out, "  invalidated:  %llu blocks on %llu page writes\n",
                (unsigned long long)tc.invalidated_blocks, (unsigned long long)tc.invalidated_pages);
   std::fprintf(out, "  shadow MMU:   %llu fills (%llu mmaps of %llu pages, %llu dirty upgrades), "
@@ -107,6 +109,8 @@ std::string stats_json(const Stats& s, const translator::TCacheStats& tc,
   num("signals_guest_exception", double(s.sig_guest_exception));
   num("signals_outside_ram", double(s.sig_unassigned));
   num("exceptions_delivered", double(s.exceptions_delivered));
+  num("interrupts_delivered", double(s.interrupts_delivered));
+  num("halts", double(s.halts));
   num("invalidated_blocks", double(tc.invalidated_blocks));
   num("invalidated_pages", double(tc.invalidated_pages));
   num("shadow_fills", double(mmu.fills));

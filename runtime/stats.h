@@ -21,6 +21,8 @@ struct Stats {
   uint64_t sig_code_write = 0, sig_guest_exception = 0, sig_unassigned = 0;
   uint64_t guest_page_faults = 0;  // #PF raised to the guest (shadow misses the guest refused)
   uint64_t exceptions_delivered = 0;
+  uint64_t interrupts_delivered = 0;  // external interrupts taken from the PIC
+  uint64_t halts = 0;                 // HLT sleeps (each a wait for an event)
   // Time split (host TSC ticks).
   uint64_t tsc_translate = 0, tsc_monitor = 0, tsc_total = 0;
   // Dynamic counts, only with instrumentation (--stats).

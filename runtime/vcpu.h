@@ -53,11 +53,15 @@ struct alignas(64) VcpuState {
   ExitReason exit_reason;
   uint32_t next_eip;       // target of a branch exit
   uint32_t exit_slot;      // which direct-branch exit to link (tcache slot id)
-  uint8_t pending;         // non-zero: leave translated code at the next block entry
+  // Block entries test these two bytes as one 16-bit word: either non-zero leaves
+  // translated code at the next block entry.
+  uint8_t pending;         // an exit request: host timer tick, device deadline, stop
+  uint8_t pending_irq;     // inline STI/POPF set IF while INTR was asserted: take the interrupt
   uint8_t vif;             // guest IF while translated code runs (inline CLI/STI); the glue
                            // copies it from and back into eflags
   uint8_t vdf;             // a copy of guest DF (host DF is the truth): inline PUSHF reads it
-  uint8_t pad0;
+  uint8_t intr;            // the interrupt controller's INTR output, mirrored for inline STI
+  uint8_t pad0[3];
   uint64_t host_rsp;       // host stack pointer at entry, restored at every exit
   uint64_t window_base;    // host address of guest address 0 in the current window
   uint64_t scratch[4];     // spill slots for emitted sequences
@@ -80,6 +84,9 @@ struct alignas(64) VcpuState {
   int64_t tsc_offset = 0;           // guest TSC = host TSC + offset (WRMSR 0x10)
   uint32_t sysenter_cs = 0, sysenter_esp = 0, sysenter_eip = 0;
   bool halted = false;
+  // STI (with IF clear before it), MOV SS and POP SS hold off interrupts until the next
+  // instruction completes (SDM vol. 3, 6.8.3).
+  bool interrupt_shadow = false;
 
   // Extended state: the guest's while translated code runs, the host's otherwise. The host
   // keeps only its control words across translated code: XMM registers are caller-saved in
@@ -102,6 +109,8 @@ inline constexpr int32_t kExitReason = offsetof(VcpuState, exit_reason);
 inline constexpr int32_t kNextEip = offsetof(VcpuState, next_eip);
 inline constexpr int32_t kExitSlot = offsetof(VcpuState, exit_slot);
 inline constexpr int32_t kPending = offsetof(VcpuState, pending);
+inline constexpr int32_t kPendingIrq = offsetof(VcpuState, pending_irq);
+inline constexpr int32_t kIntr = offsetof(VcpuState, intr);
 inline constexpr int32_t kVif = offsetof(VcpuState, vif);
 inline constexpr int32_t kVdf = offsetof(VcpuState, vdf);
 inline constexpr int32_t kHostRsp = offsetof(VcpuState, host_rsp);

@@ -63,9 +63,8 @@ namespace bt86::translator {
 // POPF at CPL 0 (32-bit): arithmetic flags and DF into host RFLAGS, IF into the virtual IF,
 // IOPL NT AC ID into the vCPU's EFLAGS (RF, VIP, VIF and VM are never loaded by POPF). POPF
 // overwrites every arithmetic flag, so once the load has succeeded host flags are free to
-// clobber. TF set: the monitor performs it (single-stepping changes the mode key). No
-// interrupt can be pending yet; with the PIC, setting IF will re-arm the
-// pending check.
+// clobber. TF set: the monitor performs it (single-stepping changes the mode key). Setting
+// IF while INTR is asserted asks for an exit at the next block entry.
 void Emitter::emit_popf_inline(uint32_t eip) {
   x86::Mem top = x86::dword_ptr(x86::r12d);
   top.setSegment(x86::gs);
@@ -76,6 +75,10 @@ void Emitter::emit_popf_inline(uint32_t eip) {
   a_.jnz(to_monitor);
   a_.bt(x86::r10d, 9);
   a_.setc(x86::byte_ptr(x86::r13, off::kVif));
+  // IF set while INTR is asserted: leave at the next block entry to take the interrupt.
+  a_.movzx(x86::r14d, x86::byte_ptr(x86::r13, off::kVif));
+  a_.and_(x86::r14b, x86::byte_ptr(x86::r13, off::kIntr));
+  a_.mov(x86::byte_ptr(x86::r13, off::kPendingIrq), x86::r14b);
   a_.bt(x86::r10d, 10);
   a_.setc(x86::byte_ptr(x86::r13, off::kVdf));
   a_.jc(df_set);
@@ -105,6 +108,16 @@ void Emitter::emit_popf_inline(uint32_t eip) {
   a_.bind(to_monitor);
   monitor_exit(eip);
   a_.bind(done);
+}
+
+// CLI and STI when IOPL allows them: only the virtual IF changes. STI with INTR asserted
+// also asks for an exit at the next block entry, where the dispatcher takes the interrupt;
+// the translator keeps the instruction after STI in the block, so its shadow holds.
+void Emitter::emit_cli_sti_inline(bool sti) {
+  a_.mov(x86::byte_ptr(x86::r13, off::kVif), sti ? 1 : 0);
+  if (!sti) return;
+  a_.movzx(x86::r11d, x86::byte_ptr(x86::r13, off::kIntr));
+  a_.mov(x86::byte_ptr(x86::r13, off::kPendingIrq), x86::r11b);
 }
 
 }  // namespace bt86::translator

@@ -190,7 +190,8 @@ void Emitter::count(int32_t vcpu_offset) {
 // Every entry tests vCPU.pending (DESIGN.md §3): cmp when the block overwrites all
 // arithmetic flags before reading any, the flag-free jrcxz sequence otherwise.
 void Emitter::emit_entry_check(bool flags_live) {
-  x86::Mem pending = x86::byte_ptr(x86::r13, off::kPending);
+  static_assert(off::kPendingIrq == off::kPending + 1, "entries test both bytes as one word");
+  x86::Mem pending = x86::word_ptr(x86::r13, off::kPending);
   if (flags_live) {
     asmjit::Label clear = a_.newLabel();
     a_.mov(x86::r11, x86::rcx);

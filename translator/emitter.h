@@ -49,6 +49,7 @@ class Emitter {
   void emit_monitor_exit(const Insn& in);       // the monitor performs it
   void emit_pushf_inline();                     // emit_flags.cpp
   void emit_popf_inline(uint32_t eip);          // emit_flags.cpp
+  void emit_cli_sti_inline(bool sti);           // emit_flags.cpp
 
   // Results.
   bool ok() const { return error_.empty(); }

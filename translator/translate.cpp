@@ -113,7 +113,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     return fail("%s", failure_.message.c_str());
   }
   const bool stepping = mode.bits & kModeSingleStep;
-  const uint32_t limit = (one_shot || stepping) ? 1 : opt_.max_insns;
+  uint32_t limit = (one_shot || stepping) ? 1 : opt_.max_insns;
   std::vector<Insn> insns;
   std::vector<Kind> kinds;
   uint32_t pc = eip;
@@ -155,6 +155,9 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     if (info(k).treatment != Treatment::Monitor && mode_exception(in, mode) >= 0) k = Kind::Undef;
     insns.push_back(in);
     kinds.push_back(k);
+    // An interrupt STI enables is taken at a block entry: keep the instruction after STI
+    // (its shadow) in the same block. Only a page boundary can still end the block there.
+    if (k == Kind::Sti && insns.size() == limit && limit > 1) ++limit;
     pc = in.next_eip();
     if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
     bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;
@@ -204,10 +207,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
             e.emit_popf_inline(in.eip);
             break;
           }
-          // No interrupt source exists yet, so STI's one-instruction shadow has nothing to
-          // hold off; with the PIC, STI will also re-arm the pending check.
-          e.as().mov(asmjit::x86::byte_ptr(asmjit::x86::r13, runtime::vcpu_off::kVif),
-                     k == Kind::Sti ? 1 : 0);
+          e.emit_cli_sti_inline(k == Kind::Sti);
           break;
         }
         e.emit_monitor_exit(in);

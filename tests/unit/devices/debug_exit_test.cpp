@@ -7,23 +7,10 @@
 #include "devices/debug_exit.h"
 #include "devices/port_bus.h"
 #include "runtime/layout.h"
+#include "tests/unit/devices/fake_machine.h"
 
 namespace bt86::devices {
-namespace {
-
-class FakeMachine final : public MachineControl {
- public:
-  struct Stop {
-    int status;
-    std::string reason;
-  };
-  void request_stop(int status, std::string reason) override {
-    stops.push_back({status, std::move(reason)});
-  }
-  std::vector<Stop> stops;
-};
-
-}  // namespace
+using test::FakeMachine;
 
 TEST_CASE("A guest write of v to isa-debug-exit stops the machine with status (v << 1) | 1",
           "[devices]") {

@@ -1,0 +1,76 @@
+// Between blocks: device deadlines, external interrupts through the PIC, and HLT's sleep.
+#include <poll.h>
+
+#include <cerrno>
+
+#include "runtime/exceptions.h"
+#include "runtime/machine.h"
+
+namespace bt86::runtime {
+
+uint64_t Machine::next_deadline() const {
+  uint64_t t = devices::kNever;
+  for (const devices::TimedDevice* d : timed_) t = std::min(t, d->next_deadline_ns());
+  return t;
+}
+
+void Machine::advance_devices(uint64_t now) {
+  for (devices::TimedDevice* d : timed_)
+    if (d->next_deadline_ns() <= now) d->advance(now);
+}
+
+void Machine::wait_for_input(uint64_t timeout_ns) {
+  pollfd fds[8];
+  size_t n = 0;
+  for (const Input& in : inputs_)
+    if (n < std::size(fds) && in.fd >= 0) fds[n++] = pollfd{in.fd, POLLIN, 0};
+  timespec ts{time_t(timeout_ns / 1000000000u), long(timeout_ns % 1000000000u)};
+  const int ready = ppoll(fds, n, timeout_ns == devices::kNever ? nullptr : &ts, nullptr);
+  if (ready <= 0) return;  // timeout, or EINTR from the host timer
+  size_t i = 0;
+  for (const Input& in : inputs_) {
+    if (i < n && in.fd >= 0 && (fds[i++].revents & (POLLIN | POLLHUP))) in.on_ready();
+  }
+}
+
+bool Machine::accept_events() {
+  VcpuState& v = vcpu();
+  if (!timed_.empty()) advance_devices(clock_.now_ns());
+  if (HostTimer::take_tick() && !inputs_.empty()) wait_for_input(0);
+  if (!intc_) return true;
+
+  const bool can_take = (v.eflags & kFlagIF) && intc_->intr();
+  if (v.interrupt_shadow) {
+    // The instruction after STI / MOV SS runs first, alone, then the interrupt is taken.
+    v.interrupt_shadow = false;
+    if (can_take && !v.halted) {
+      next_one_shot_ = true;
+      return true;
+    }
+  }
+  if (can_take) {
+    const uint8_t vector = intc_->acknowledge();
+    v.halted = false;
+    stats_.interrupts_delivered++;
+    if (FILE* t = opt_.trace_int)
+      std::fprintf(t, "interrupt: vector 0x%02x at EIP 0x%08x\n", vector, v.eip);
+    deliver_exception(*this, vector, false, 0);
+    return true;
+  }
+  if (!v.halted) return true;
+
+  // HLT: sleep until the next device deadline or host input, then look again.
+  const uint64_t deadline = next_deadline();
+  if (deadline == devices::kNever && inputs_.empty()) {
+    stop(StopKind::kHalted, kStatusHalted,
+         strfmt("guest halted at EIP 0x%08x with interrupts enabled, and no device can "
+                "interrupt it", v.eip));
+    return false;
+  }
+  stats_.halts++;
+  const uint64_t now = clock_.now_ns();
+  if (deadline > now) wait_for_input(deadline == devices::kNever ? deadline : deadline - now);
+  return false;
+}
+
+}  // namespace bt86::runtime
