@@ -116,6 +116,11 @@ bool mov_dr(Machine& m, const Insn& in) {
   return true;
 }
 
+// IA32_MISC_ENABLE: bits 11 and 12 (BTS/PEBS unavailable) are read-only ones; the guest may
+// toggle fast strings (0). Other bits read as zero and writes to them are ignored.
+constexpr uint64_t kMiscEnableFixed = (1u << 11) | (1u << 12);
+constexpr uint64_t kMiscEnableWritable = 1u << 0;
+
 bool msr(Machine& m, const Insn& in, bool write) {
   VcpuState& v = m.vcpu();
   uint32_t index = v.gpr[1];
@@ -128,6 +133,17 @@ bool msr(Machine& m, const Insn& in, bool write) {
       } else {
         value = __rdtsc() + uint64_t(v.tsc_offset);
       }
+      break;
+    case 0x17:  // IA32_PLATFORM_ID: read-only; platform 0 (the microcode loader reads it)
+      if (write) return gp0(m);
+      value = 0;
+      break;
+    case 0x8B:  // IA32_BIOS_SIGN_ID: the loaded microcode revision, none; a write is a no-op
+      value = 0;
+      break;
+    case 0x1A0:  // IA32_MISC_ENABLE: fast strings on, BTS and PEBS unavailable (read-only)
+      if (write) v.misc_enable = (value & kMiscEnableWritable) | kMiscEnableFixed;
+      else value = v.misc_enable;
       break;
     case 0x174: reg32 = &v.sysenter_cs; break;
     case 0x175: reg32 = &v.sysenter_esp; break;

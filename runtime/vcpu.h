@@ -83,6 +83,7 @@ struct alignas(64) VcpuState {
   uint8_t cpl = 0;
   int64_t tsc_offset = 0;           // guest TSC = host TSC + offset (WRMSR 0x10)
   uint32_t sysenter_cs = 0, sysenter_esp = 0, sysenter_eip = 0;
+  uint64_t misc_enable = 0x1801;    // IA32_MISC_ENABLE at reset: fast strings, no BTS/PEBS
   bool halted = false;
   // STI (with IF clear before it), MOV SS and POP SS hold off interrupts until the next
   // instruction completes (SDM vol. 3, 6.8.3).

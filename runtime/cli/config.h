@@ -20,6 +20,7 @@ enum TraceFlags : uint32_t {
 struct Config {
   std::string kernel;                           // -kernel FILE (required)
   uint32_t ram_mib = layout::kDefaultRamMiB;    // -m MiB
+  std::string initrd;                           // -initrd FILE (Linux kernels only)
   std::string append;                           // -append STR
   std::string serial = "stdio";                 // -serial stdio|file:PATH|none
   bool stats = false;                           // --stats[=FILE.json]

@@ -146,10 +146,15 @@ Result<void> set_trace(ParsedArgs& out, const std::string& v, const char* opt) {
   return {};
 }
 
-const std::array<Option, 14> kOptions{{
-    {"kernel", Arg::kRequired, "FILE", "Multiboot kernel to boot (as QEMU's -kernel)",
+const std::array<Option, 17> kOptions{{
+    {"kernel", Arg::kRequired, "FILE",
+     "kernel to boot: a Linux bzImage or a Multiboot image (as QEMU's -kernel)",
      [](ParsedArgs& o, const std::string& v, bool) {
        return set_nonempty(o.config.kernel, "-kernel", "a file name", v);
+     }},
+    {"initrd", Arg::kRequired, "FILE", "initial ramdisk for a Linux kernel (as QEMU's -initrd)",
+     [](ParsedArgs& o, const std::string& v, bool) {
+       return set_nonempty(o.config.initrd, "-initrd", "a file name", v);
      }},
     {"append", Arg::kRequired, "STR", "kernel command line (as QEMU's -append)",
      [](ParsedArgs& o, const std::string& v, bool) -> Result<void> {
@@ -220,6 +225,12 @@ const std::array<Option, 14> kOptions{{
        o.config.tc_mib = *mib;
        return {};
      }},
+    {"no-reboot", Arg::kNone, "",
+     "end the VM when the guest resets the CPU; bt86 always does (as QEMU's -no-reboot)",
+     [](ParsedArgs&, const std::string&, bool) -> Result<void> { return {}; }},
+    {"nographic", Arg::kNone, "",
+     "accepted for QEMU command lines; bt86 has no display, COM1 is the console",
+     [](ParsedArgs&, const std::string&, bool) -> Result<void> { return {}; }},
     {"h", Arg::kNone, "", "print this help and exit (as QEMU's -h)",
      [](ParsedArgs& o, const std::string&, bool) -> Result<void> {
        o.help = true;
@@ -331,7 +342,7 @@ Result<ParsedArgs> parse_args(int argc, const char* const* argv) {
 std::string usage_text() {
   std::string text =
       "Usage: bt86 -kernel FILE [options]\n"
-      "Runs a 32-bit x86 Multiboot kernel by binary translation.\n"
+      "Runs a 32-bit x86 kernel (Linux bzImage or Multiboot) by binary translation.\n"
       "Options may be spelled -opt or --opt; a value may follow as the next argument or as "
       "-opt=value.\n\n";
   for (const Option& o : kOptions) {

@@ -65,6 +65,11 @@ TEST_CASE("each option sets its field", "[cli]") {
     CHECK(config({"-kernel", "k", "-append", ""}).append.empty());
     CHECK(config({"-kernel", "k", "-append", "-x"}).append == "-x");
   }
+  SECTION("-initrd, and QEMU's -no-reboot and -nographic accepted") {
+    CHECK(config({"-kernel", "k", "-initrd", "i.gz"}).initrd == "i.gz");
+    CHECK(config({"-kernel", "k"}).initrd.empty());
+    CHECK(config({"-kernel", "k", "-no-reboot", "-nographic"}).kernel == "k");
+  }
   SECTION("-serial") {
     CHECK(config({"-kernel", "k", "-serial", "none"}).serial == "none");
     CHECK(config({"-kernel", "k", "-serial", "stdio"}).serial == "stdio");
