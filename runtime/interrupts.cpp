@@ -36,17 +36,18 @@ void Machine::wait_for_input(uint64_t timeout_ns) {
 bool Machine::accept_events() {
   VcpuState& v = vcpu();
   if (!timed_.empty()) advance_devices(clock_.now_ns());
-  if (HostTimer::take_tick() && !inputs_.empty()) wait_for_input(0);
+  if (HostTimer::take_tick()) {
+    for (auto& hook : idle_hooks_) hook();
+    if (!inputs_.empty()) wait_for_input(0);
+  }
   if (!intc_) return true;
 
   const bool can_take = (v.eflags & kFlagIF) && intc_->intr();
-  if (v.interrupt_shadow) {
-    // The instruction after STI / MOV SS runs first, alone, then the interrupt is taken.
-    v.interrupt_shadow = false;
-    if (can_take && !v.halted) {
-      next_one_shot_ = true;
-      return true;
-    }
+  if (can_take && v.interrupt_shadow) {
+    // The instruction after STI / MOV SS runs first, alone, then the interrupt is taken
+    // (run() ends the shadow once an instruction has executed).
+    next_one_shot_ = true;
+    return true;
   }
   if (can_take) {
     const uint8_t vector = intc_->acknowledge();
@@ -68,6 +69,7 @@ bool Machine::accept_events() {
     return false;
   }
   stats_.halts++;
+  for (auto& hook : idle_hooks_) hook();
   const uint64_t now = clock_.now_ns();
   if (deadline > now) wait_for_input(deadline == devices::kNever ? deadline : deadline - now);
   return false;

@@ -41,4 +41,31 @@ inline constexpr uint16_t kPortCom3 = 0x3E8;
 inline constexpr uint16_t kPortCom4 = 0x2E8;
 inline constexpr uint16_t kUartPorts = 8;
 
+// Linux boot protocol (the 32-bit entry of Documentation/arch/x86/boot.rst): the zero page
+// (struct boot_params) and the command line lie in conventional memory, below the EBDA; the
+// protected-mode part of the bzImage is loaded at 1 MiB, and the initrd as high as it may go.
+inline constexpr uint32_t kLinuxBootParams = 0x00010000;      // ESI at the kernel's entry
+inline constexpr uint32_t kLinuxBootParamsSize = 0x00001000;  // one 4 KiB page
+inline constexpr uint32_t kLinuxCmdline = 0x00020000;
+inline constexpr uint32_t kLinuxCmdlineMax = 0x00010000;  // with its NUL, up to 0x30000
+inline constexpr uint32_t kLinuxKernel = 0x00100000;      // bzImage: "loaded high", at 1 MiB
+
+// The PC's legacy ports (besides the UARTs above).
+inline constexpr uint16_t kPortPicMaster = 0x20;       // 8259A master: command, data
+inline constexpr uint16_t kPortPicSlave = 0xA0;        // 8259A slave
+inline constexpr uint16_t kPortElcr = 0x4D0;           // edge/level control, IRQ0-7 and 8-15
+inline constexpr uint16_t kPortPit = 0x40;             // 8254: counters 0-2, control word
+inline constexpr uint16_t kPortSystemControlB = 0x61;  // ch2 gate, speaker, ch2 OUT, refresh
+inline constexpr uint16_t kPortKbdData = 0x60;         // i8042 data
+inline constexpr uint16_t kPortKbdCommand = 0x64;      // i8042 status / command
+inline constexpr uint16_t kPortSystemControlA = 0x92;  // fast A20, fast reset
+inline constexpr uint16_t kPortCmos = 0x70;            // RTC/CMOS index (bit 7: NMI off), data
+
+// ISA IRQ lines.
+inline constexpr unsigned kIrqPit = 0;
+inline constexpr unsigned kIrqKeyboard = 1;
+inline constexpr unsigned kIrqCom1 = 4;
+inline constexpr unsigned kIrqRtc = 8;
+inline constexpr unsigned kIrqAux = 12;
+
 }  // namespace bt86::layout

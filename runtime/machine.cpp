@@ -303,8 +303,14 @@ StopInfo Machine::run() {
     host_timer = std::make_unique<HostTimer>(&v.pending, kHostTimerPeriodUs);
 
   while (!stopped()) {
+    const uint64_t interrupts_before = stats_.interrupts_delivered;
     if (!accept_events()) continue;
     if (stopped()) break;
+    if (stats_.interrupts_delivered != interrupts_before) {
+      // EIP is now the handler's: the exit that led here must not be linked to it.
+      link_slot = ~0u;
+      publish_ibl = false;
+    }
     bool one_shot = std::exchange(next_one_shot_, false);
     translator::Block* b = block_for(v.eip, one_shot);
     if (!b) {
@@ -332,7 +338,11 @@ StopInfo Machine::run() {
       v.window_base = base;
       set_gs_base(base);
     }
+    const bool had_shadow = v.interrupt_shadow;
     glue_.enter(&v, b->entry());
+    // A block that left at its entry check executed nothing: an interrupt shadow lasts
+    // until an instruction has run (the monitor may start a new one below).
+    if (had_shadow && v.exit_reason != ExitReason::kPending) v.interrupt_shadow = false;
 
     switch (v.exit_reason) {
       case ExitReason::kBranch:

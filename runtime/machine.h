@@ -98,7 +98,7 @@ class Machine : public devices::MachineControl {
   template <typename T>
   T* own(std::unique_ptr<T> dev) {
     T* p = dev.get();
-    devices_.push_back(std::move(dev));
+    devices_.push_back(std::shared_ptr<void>(std::move(dev)));
     return p;
   }
 
@@ -112,6 +112,9 @@ class Machine : public devices::MachineControl {
   void add_input(int fd, std::function<void()> on_ready) {
     inputs_.push_back({fd, std::move(on_ready)});
   }
+  // Runs before the CPU sleeps in HLT and on every host timer tick (console output that
+  // waits for a newline is flushed there: an interactive prompt has none).
+  void add_idle_hook(std::function<void()> hook) { idle_hooks_.push_back(std::move(hook)); }
   const devices::Clock& clock() const { return clock_; }
 
   StopInfo run();
@@ -151,7 +154,7 @@ class Machine : public devices::MachineControl {
   Glue glue_;
   GuestMemory mem_;
   devices::PortBus ports_;
-  std::vector<std::unique_ptr<devices::PortDevice>> devices_;
+  std::vector<std::shared_ptr<void>> devices_;  // any device type; destroyed with the machine
   Stats stats_;
   StopInfo stop_;
   bool next_one_shot_ = false;
@@ -163,6 +166,7 @@ class Machine : public devices::MachineControl {
     std::function<void()> on_ready;
   };
   std::vector<Input> inputs_;
+  std::vector<std::function<void()>> idle_hooks_;
 };
 
 }  // namespace bt86::runtime

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "runtime/boot/image_file.h"
+#include "runtime/boot/linux_boot.h"
 #include "runtime/boot/multiboot.h"
 #include "runtime/cli/options.h"
 #include "runtime/machine.h"
@@ -34,6 +35,35 @@ bool write_file(const std::string& path, const std::string& text) {
   if (!f) return false;
   bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
   return std::fclose(f) == 0 && ok;
+}
+
+// What the kernel's first instruction sees, whichever boot protocol loaded it.
+struct KernelEntry {
+  uint32_t entry = 0, eax = 0, ebx = 0, esi = 0;
+  std::vector<std::string> warnings;
+  bool linux_selectors = false;  // the 32-bit boot protocol's __BOOT_CS 0x10, __BOOT_DS 0x18
+};
+
+// A Linux bzImage by its setup header, anything else as Multiboot.
+Result<KernelEntry> load_kernel(std::span<const uint8_t> image, mmu::GuestRam& ram,
+                                const cli::Config& config) {
+  if (boot::is_linux_image(image)) {
+    std::vector<uint8_t> initrd;
+    if (!config.initrd.empty()) {
+      auto file = boot::read_image(config.initrd);
+      if (!file) return fail("-initrd: %s", file.error().message.c_str());
+      initrd = std::move(*file);
+    }
+    auto kernel = boot::load_linux(image, initrd, ram, config.append);
+    if (!kernel) return fail("%s: %s", config.kernel.c_str(), kernel.error().message.c_str());
+    return KernelEntry{kernel->entry, 0, 0, kernel->esi, kernel->warnings, true};
+  }
+  if (!config.initrd.empty())
+    return fail("%s: -initrd is for Linux kernels; this is not a bzImage, and Multiboot "
+                "modules are not supported", config.kernel.c_str());
+  auto mb = boot::load_multiboot(image, ram, config.kernel, config.append);
+  if (!mb) return fail("%s: %s", config.kernel.c_str(), mb.error().message.c_str());
+  return KernelEntry{mb->entry, mb->eax, mb->ebx, 0, mb->warnings};
 }
 
 }  // namespace
@@ -86,9 +116,9 @@ int main(int argc, char** argv) {
   }
   runtime::Machine& m = **machine;
 
-  auto boot = boot::load_multiboot(*image, m.ram(), config.kernel, config.append);
+  auto boot = load_kernel(*image, m.ram(), config);
   if (!boot) {
-    std::fprintf(stderr, "bt86: %s: %s\n", config.kernel.c_str(), boot.error().message.c_str());
+    std::fprintf(stderr, "bt86: %s\n", boot.error().message.c_str());
     return runtime::kStatusBadImage;
   }
   for (const std::string& w : boot->warnings) std::fprintf(stderr, "bt86: warning: %s\n", w.c_str());
@@ -103,6 +133,11 @@ int main(int argc, char** argv) {
   m.reset_protected_mode(boot->entry);
   m.vcpu().gpr[0] = boot->eax;
   m.vcpu().gpr[3] = boot->ebx;
+  m.vcpu().gpr[6] = boot->esi;
+  if (boot->linux_selectors) {
+    for (runtime::Segment& s : m.vcpu().seg) s.selector = 0x18;
+    m.vcpu().seg[runtime::kCS].selector = 0x10;
+  }
 
   auto t0 = std::chrono::steady_clock::now();
   uint64_t c0 = __rdtsc();

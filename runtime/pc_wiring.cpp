@@ -1,8 +1,22 @@
-// Wiring: COM1 (16550A on the -serial backend), POST port 0x80, isa-debug-exit at 0xF4.
+// Wiring: the PC's legacy devices, their ports and IRQ lines, in one place (DESIGN.md §6).
+//
+//   0x20-0x21, 0xA0-0xA1  8259A pair (INTR to the CPU)      0x4D0-0x4D1  ELCR
+//   0x40-0x43             8254 PIT, channel 0 on IRQ0       0x61         port B (ch2 gate, OUT)
+//   0x60, 0x64            i8042 (IRQ1, IRQ12)               0x92         port A (A20, reset)
+//   0x70-0x71             MC146818 RTC/CMOS (IRQ8)          0x80         POST
+//   0x3F8-0x3FF           COM1 16550A (IRQ4)                0xF4-0xF7    isa-debug-exit
 #include "runtime/pc_wiring.h"
 
+#include <ctime>
+
 #include "devices/debug_exit.h"
+#include "devices/i8042.h"
+#include "devices/pic8259.h"
+#include "devices/pit8254.h"
+#include "devices/port61.h"
+#include "devices/port92.h"
 #include "devices/post_port.h"
+#include "devices/rtc_cmos.h"
 #include "devices/uart16550.h"
 #include "runtime/layout.h"
 
@@ -10,23 +24,37 @@ namespace bt86::runtime {
 
 namespace {
 
-// A polled UART sees host input when the guest reads it: move pending bytes into its FIFO
-// before every read (interrupt-driven input comes with the PIC).
-class PolledUart final : public devices::PortDevice {
+// A UART with its INTR pin on an IRQ line: the line follows the UART's interrupt state
+// after every access and every arrival of host input.
+class SerialPort final : public devices::PortDevice {
  public:
-  explicit PolledUart(devices::CharBackend* backend) : uart_("com1", backend) {}
+  SerialPort(const char* name, devices::CharBackend* backend, devices::IrqLine irq)
+      : uart_(name, backend), irq_(irq) {}
   const char* name() const override { return uart_.name(); }
   uint32_t read(uint16_t offset, unsigned size) override {
-    uart_.poll_input();
-    return uart_.read(offset, size);
+    const uint32_t value = uart_.read(offset, size);
+    update_irq();
+    return value;
   }
   void write(uint16_t offset, unsigned size, uint32_t value) override {
     uart_.write(offset, size, value);
+    update_irq();
+  }
+  // Host input is ready: move what fits into the receiver.
+  void on_input() {
+    uart_.poll_input();
+    update_irq();
   }
 
  private:
+  void update_irq() { irq_.set(uart_.irq_pending()); }
+
   devices::Uart16550 uart_;
+  devices::IrqLine irq_;
 };
+
+// Wall-clock seconds now, for the RTC to start from.
+int64_t unix_time_now() { return int64_t(std::time(nullptr)); }
 
 }  // namespace
 
@@ -35,12 +63,43 @@ Result<PcDevices> wire_pc_devices(Machine& m, const cli::Config& config) {
   auto backend = devices::make_char_backend(config.serial);
   if (!backend) return std::unexpected(backend.error());
   pc.com1_backend = std::move(*backend);
+  devices::CharBackend* console = pc.com1_backend.get();
+  console->set_quit_handler([&m] { m.request_stop(kStatusHalted, "terminated by Ctrl-A x"); });
 
-  devices::PortBus& bus = m.ports();
-  auto* com1 = m.own(std::make_unique<PolledUart>(pc.com1_backend.get()));
+  auto* pic = m.own(std::make_unique<devices::Pic8259Pair>());
+  pic->set_intr_callback([&m](bool level) { m.set_intr(level); });
+  m.set_interrupt_controller(pic);
+  const devices::Clock& clock = m.clock();
+  auto irq = [pic](unsigned line) { return devices::IrqLine(pic, line); };
+
+  auto* pit = m.own(std::make_unique<devices::Pit8254>(clock, irq(layout::kIrqPit)));
+  auto* port61 = m.own(std::make_unique<devices::Port61>(clock, *pit));
+  auto* rtc = m.own(std::make_unique<devices::RtcCmos>(clock, irq(layout::kIrqRtc),
+                                                      unix_time_now(), clock.now_ns()));
+  rtc->set_memory_size(m.ram().size());
+  auto* kbd = m.own(std::make_unique<devices::I8042>(m, irq(layout::kIrqKeyboard),
+                                                     irq(layout::kIrqAux)));
+  auto* port92 = m.own(std::make_unique<devices::Port92>(m));
+  auto* com1 = m.own(std::make_unique<SerialPort>("com1", console, irq(layout::kIrqCom1)));
   auto* post = m.own(std::make_unique<devices::PostPort>());
   auto* exit = m.own(std::make_unique<devices::DebugExit>(m));
-  for (auto r : {bus.add(layout::kPortCom1, layout::kUartPorts, com1),
+  m.add_timed_device(pit);
+  m.add_timed_device(rtc);
+  if (console->poll_fd() >= 0)
+    m.add_input(console->poll_fd(), [com1] { com1->on_input(); });
+  m.add_idle_hook([console] { console->flush(); });
+
+  devices::PortBus& bus = m.ports();
+  for (auto r : {bus.add(layout::kPortPicMaster, 2, &pic->master()),
+                 bus.add(layout::kPortPicSlave, 2, &pic->slave()),
+                 bus.add(layout::kPortElcr, 2, &pic->elcr()),
+                 bus.add(layout::kPortPit, 4, pit),
+                 bus.add(layout::kPortSystemControlB, 1, port61),
+                 bus.add(layout::kPortKbdData, 1, &kbd->data_port()),
+                 bus.add(layout::kPortKbdCommand, 1, &kbd->command_port()),
+                 bus.add(layout::kPortSystemControlA, 1, port92),
+                 bus.add(layout::kPortCmos, 2, rtc),
+                 bus.add(layout::kPortCom1, layout::kUartPorts, com1),
                  bus.add(layout::kPortPost, 1, post),
                  bus.add(layout::kPortDebugExit, layout::kPortDebugExitSize, exit)}) {
     if (!r) return std::unexpected(r.error());

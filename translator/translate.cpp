@@ -155,9 +155,13 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     if (info(k).treatment != Treatment::Monitor && mode_exception(in, mode) >= 0) k = Kind::Undef;
     insns.push_back(in);
     kinds.push_back(k);
-    // An interrupt STI enables is taken at a block entry: keep the instruction after STI
-    // (its shadow) in the same block. Only a page boundary can still end the block there.
-    if (k == Kind::Sti && insns.size() == limit && limit > 1) ++limit;
+    // An interrupt that inline STI or POPF enables is taken at the next block entry: end
+    // the block right after POPF, and after the one instruction that follows STI (its
+    // shadow). Only a page boundary can end the block before STI's shadow.
+    const bool sets_if = (k == Kind::Sti || k == Kind::Popf) &&
+                         performed_inline(in, k, mode, opt_.inline_sensitive);
+    if (sets_if && !one_shot && !stepping)
+      limit = uint32_t(insns.size()) + (k == Kind::Sti ? 1 : 0);
     pc = in.next_eip();
     if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
     bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;

@@ -169,16 +169,22 @@ const std::array<Option, 17> kOptions{{
        o.config.ram_mib = *mib;
        return {};
      }},
-    {"serial", Arg::kRequired, "DEV", "COM1 backend: stdio, file:PATH or none (as QEMU's -serial)",
+    {"serial", Arg::kRequired, "DEV",
+     "COM1 backend: stdio (Ctrl-A h: keys), file:PATH, unix:PATH[,server] or none (as QEMU's "
+     "-serial)",
      [](ParsedArgs& o, const std::string& v, bool) -> Result<void> {
-       bool file = v.starts_with("file:");
-       if (v != "stdio" && v != "none" && !file) {
+       // The backend parses the details (socket options) when it opens the device.
+       const bool file = v.starts_with("file:");
+       const bool unix_socket = v.starts_with("unix:");
+       if (v != "stdio" && v != "none" && !file && !unix_socket) {
          return fail(
-             "-serial '%s': bt86 supports -serial stdio, -serial file:PATH and "
-             "-serial none",
+             "-serial '%s': bt86 supports -serial stdio, -serial file:PATH, "
+             "-serial unix:PATH[,server] and -serial none",
              v.c_str());
        }
        if (file && v.size() == 5) return fail("-serial file: needs a path, as in file:PATH");
+       if (unix_socket && (v.size() == 5 || v[5] == ','))
+         return fail("-serial unix: needs a socket path, as in unix:PATH or unix:PATH,server");
        o.config.serial = v;
        return {};
      }},

@@ -74,6 +74,13 @@ TEST_CASE("each option sets its field", "[cli]") {
     CHECK(config({"-kernel", "k", "-serial", "none"}).serial == "none");
     CHECK(config({"-kernel", "k", "-serial", "stdio"}).serial == "stdio");
     CHECK(config({"-kernel", "k", "-serial", "file:/tmp/out.txt"}).serial == "file:/tmp/out.txt");
+    // Socket options are the backend's to check; the option keeps the spec whole.
+    CHECK(config({"-kernel", "k", "-serial", "unix:/tmp/s"}).serial == "unix:/tmp/s");
+    CHECK(config({"-kernel", "k", "-serial", "unix:/tmp/s,server=on,wait=off"}).serial ==
+          "unix:/tmp/s,server=on,wait=off");
+    CHECK_THAT(error({"-kernel", "k", "-serial", "unix:"}), Contains("needs a socket path"));
+    CHECK_THAT(error({"-kernel", "k", "-serial", "unix:,server"}), Contains("needs a socket path"));
+    CHECK_THAT(error({"-kernel", "k", "-serial", "tcp::4444"}), Contains("unix:PATH"));
   }
   SECTION("-D") {
     CHECK(config({"-kernel", "k", "-D", "log.txt"}).log_file == "log.txt");
