@@ -84,11 +84,21 @@ Shadow::FillResult Shadow::fill(uint64_t host_addr, bool write) {
     return r;
   }
   r.phys = m->phys;
+  const uint32_t lin_page = linear >> 12, phys_page = m->phys >> 12;
   if (!ram_.contains(m->phys & ~0xFFFu, 4096)) {
-    r.outcome = Fill::kOutside;
+    if (!open_bus_) {
+      r.outcome = Fill::kOutside;
+      return r;
+    }
+    // No RAM and no device there: open bus. Not in the reverse map (it holds no code).
+    if (views_[view].pages.count(lin_page)) drop(view, lin_page);
+    views_[view].window.map_open_bus(lin_page << 12);
+    views_[view].pages[lin_page] = Mapping{phys_page, true, m->global && state_.pge, m->large};
+    if (m->large) views_[view].large_pieces[lin_page >> 10]++;
+    stats_.open_bus_pages++;
+    r.outcome = Fill::kMapped;
     return r;
   }
-  const uint32_t lin_page = linear >> 12, phys_page = m->phys >> 12;
   const bool code = is_code_ && is_code_(phys_page);
   auto existing = views_[view].pages.find(lin_page);
   if (existing != views_[view].pages.end() && existing->second.phys_page == phys_page) {

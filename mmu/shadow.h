@@ -37,6 +37,7 @@ struct PagingState {
 struct ShadowStats {
   uint64_t fills = 0, fill_runs = 0, fill_pages = 0, page_faults = 0, dirty_upgrades = 0;
   uint64_t flushes = 0, flushed_pages = 0, invlpgs = 0;
+  uint64_t open_bus_pages = 0;  // pages outside RAM mapped as open bus (see Window)
 };
 
 class Shadow {
@@ -50,6 +51,15 @@ class Shadow {
   bool contains(uint64_t host_addr) const;
   const PagingState& state() const { return state_; }
   const ShadowStats& stats() const { return stats_; }
+  // Accesses outside RAM read all ones (on), or fault as kOutside for the caller to report
+  // (off: the tests that compare with a host process, where such an access is a #PF).
+  void set_open_bus(bool on) { open_bus_ = on; }
+  bool open_bus() const { return open_bus_; }
+  // Paging off: maps the identity window's page at `phys` as open bus.
+  void map_identity_open_bus(uint32_t phys) {
+    identity_.map_open_bus(phys & ~0xFFFu);
+    stats_.open_bus_pages++;
+  }
 
   // Called after any write to CR0, CR3 or CR4: drops what the change invalidates.
   void set_state(const PagingState& s);
@@ -112,6 +122,7 @@ class Shadow {
   PagingState state_;
   std::function<bool(uint32_t)> is_code_;
   ShadowStats stats_;
+  bool open_bus_ = false;
 };
 
 }  // namespace bt86::mmu

@@ -76,6 +76,14 @@ void Window::map(const GuestRam& ram, uint32_t linear, uint32_t phys, uint32_t l
             std::strerror(errno));
 }
 
+void Window::map_open_bus(uint32_t linear_page_addr) {
+  void* p = mmap(reinterpret_cast<void*>(base_ + linear_page_addr), 4096, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  BT_ASSERT(p != MAP_FAILED, "map open bus at guest 0x%x: %s", linear_page_addr,
+            std::strerror(errno));
+  std::memset(p, 0xFF, 4096);
+}
+
 void Window::unmap(uint32_t linear, uint64_t len) {
   if (len == 0) return;
   void* p = mmap(reinterpret_cast<void*>(base_ + linear), len, PROT_NONE,

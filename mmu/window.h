@@ -50,6 +50,10 @@ class Window {
   void map(const GuestRam& ram, uint32_t linear, uint32_t phys, uint32_t len, bool writable);
   void unmap(uint32_t linear, uint64_t len);
   void protect(uint32_t linear, uint32_t len, bool writable);
+  // One page of no memory at all (guest-physical space outside RAM, no device): reads
+  // return all ones, as an ISA/PCI bus returns for an unclaimed cycle; writes land in a
+  // private page that is discarded when the mapping goes, so they only read back until then.
+  void map_open_bus(uint32_t linear_page_addr);
 
  private:
   Window(uint64_t reservation, uint64_t base) : reservation_(reservation), base_(base) {}

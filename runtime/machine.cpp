@@ -58,6 +58,7 @@ Result<std::unique_ptr<Machine>> Machine::create(const MachineOptions& opt) {
   auto shadow = mmu::Shadow::create(m->ram_);
   if (!shadow) return std::unexpected(shadow.error());
   m->shadow_ = std::move(*shadow);
+  m->shadow_->set_open_bus(!opt.stop_on_exception);
   VcpuState& v = m->vcpu();
   v.window_base = m->shadow_->identity().base();
   init_guest_fx(v.guest_fx);

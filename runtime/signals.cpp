@@ -68,6 +68,13 @@ void on_fault(int sig, siginfo_t* si, void* ctx) {
   if (sig == SIGSEGV && trapno == 14) {
     fill = m->shadow().fill(addr, err & 2);
     if (fill.outcome == mmu::Shadow::Fill::kMapped) return;
+    // Paging off: guest-physical space beyond RAM is open bus (reads all ones).
+    uint32_t phys = 0;
+    if (fill.outcome == mmu::Shadow::Fill::kNotPaging && m->shadow().open_bus() &&
+        m->window().guest_address(addr, &phys) && phys >= m->ram().size()) {
+      m->shadow().map_identity_open_bus(phys);
+      return;
+    }
   }
 
   if (side->fixup == translator::Fixup::kRestoreBorrowed)

@@ -64,12 +64,13 @@ void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc,
   std::fprintf(out, "  invalidated:  %llu blocks on %llu page writes\n",
                (unsigned long long)tc.invalidated_blocks, (unsigned long long)tc.invalidated_pages);
   std::fprintf(out, "  shadow MMU:   %llu fills (%llu mmaps of %llu pages, %llu dirty upgrades), "
-               "%llu guest #PF; %llu flushes dropping %llu pages, %llu INVLPG\n",
+               "%llu guest #PF; %llu flushes dropping %llu pages, %llu INVLPG; "
+               "%llu open-bus pages\n",
                (unsigned long long)mmu.fills, (unsigned long long)mmu.fill_runs,
                (unsigned long long)mmu.fill_pages,
                (unsigned long long)mmu.dirty_upgrades, (unsigned long long)s.guest_page_faults,
                (unsigned long long)mmu.flushes, (unsigned long long)mmu.flushed_pages,
-               (unsigned long long)mmu.invlpgs);
+               (unsigned long long)mmu.invlpgs, (unsigned long long)mmu.open_bus_pages);
   std::fprintf(out, "  monitor calls:");
   bool any = false;
   for (size_t k = 0; k < size_t(translator::Kind::Count); ++k) {
@@ -121,6 +122,7 @@ std::string stats_json(const Stats& s, const translator::TCacheStats& tc,
   num("shadow_flushes", double(mmu.flushes));
   num("shadow_flushed_pages", double(mmu.flushed_pages));
   num("invlpg", double(mmu.invlpgs));
+  num("open_bus_pages", double(mmu.open_bus_pages));
   num("seconds_total", d.sec_total);
   num("seconds_translating", d.sec_translate);
   num("seconds_running", d.sec_run);
