@@ -33,6 +33,9 @@ class SerialPort final : public devices::PortDevice {
   const char* name() const override { return uart_.name(); }
   uint32_t read(uint16_t offset, unsigned size) override {
     const uint32_t value = uart_.read(offset, size);
+    // A byte left the receiver: refill it from what the backend already holds (a paste
+    // arrives faster than 16 bytes at a time, and the host fd will not poll readable again).
+    if (offset == devices::uart::kRbrThrDll) uart_.poll_input();
     update_irq();
     return value;
   }
