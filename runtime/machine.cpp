@@ -193,7 +193,7 @@ void Machine::paging_changed() {
   p.pge = v.cr4 & (1u << 7);
   const mmu::PagingState old = shadow_->state();
   shadow_->set_state(p);
-  tc_->set_same_page_chains_only(p.enabled);
+  tc_->set_paging(p.enabled);
   // Inline-table entries name blocks of the old address space. A CR3 write alone keeps
   // the ones on global pages, as the TLB keeps global translations.
   const bool cr3_only = old.enabled && p.enabled && p.pge && old.pge &&

@@ -50,9 +50,40 @@ void TCache::seal_glue(size_t glue_bytes, uint64_t ibl_miss) {
   reset_ibl();
 }
 
-void TCache::reset_ibl() { clear_published(false); }
+void TCache::reset_ibl() {
+  clear_published(false);
+  unlink_cross_all(false);
+}
 
-void TCache::reset_ibl_nonglobal() { clear_published(true); }
+void TCache::reset_ibl_nonglobal() {
+  clear_published(true);
+  unlink_cross_all(true);
+}
+
+void TCache::note_cross_link(uint32_t slot, const Block* target) {
+  const bool global = global_code_ && global_code_(target->eip);
+  cross_links_[global][target->eip >> 12].push_back(slot);
+  if (target->pages[1] != ~0u) cross_links_[global][((target->eip | 0xFFF) + 1) >> 12].push_back(slot);
+}
+
+void TCache::unlink_cross(std::vector<uint32_t>& slots) {
+  for (uint32_t slot : slots) {
+    Slot& s = slots_[slot];
+    if (!s.linked) continue;
+    auto& in = s.linked->incoming;
+    in.erase(std::remove(in.begin(), in.end(), slot), in.end());
+    unlink_slot(slot);
+  }
+  slots.clear();
+}
+
+void TCache::unlink_cross_all(bool keep_global) {
+  for (int global = 0; global < 2; ++global) {
+    if (keep_global && global) continue;
+    for (auto& [page, slots] : cross_links_[global]) unlink_cross(slots);
+    cross_links_[global].clear();
+  }
+}
 
 void TCache::clear_published(bool keep_global) {
   if (ibl_published_overflow_) {
@@ -75,6 +106,15 @@ void TCache::clear_published(bool keep_global) {
 }
 
 void TCache::reset_ibl_pages(uint32_t first, uint32_t count) {
+  for (auto& links : cross_links_) {
+    if (links.empty()) continue;
+    for (uint32_t page = first; page < first + count && page < (1u << 20); ++page) {
+      auto it = links.find(page);
+      if (it == links.end()) continue;
+      unlink_cross(it->second);
+      links.erase(it);
+    }
+  }
   for (uint32_t page = first; page < first + count && page < (1u << 20); ++page) {
     uint64_t& word = ibl_pages_[page >> 6];
     const uint64_t bit = 1ull << (page & 63);
@@ -156,7 +196,8 @@ void TCache::link(uint32_t slot, Block* target) {
   if (!s.owner || !s.owner->valid || !target->valid || s.linked || s.owner->one_shot ||
       s.owner->unlinked || target->unlinked)
     return;
-  if (same_page_only_ && (s.owner->eip >> 12) != (target->eip >> 12)) return;
+  if (paging_ && ((s.owner->eip >> 12) != (target->eip >> 12) || target->pages[1] != ~0u))
+    note_cross_link(slot, target);
   patch_rel32(s.rel32_off, target->entry());
   s.linked = target;
   target->incoming.push_back(slot);
@@ -218,6 +259,7 @@ void TCache::flush() {
   by_address_.clear();
   blocks_.clear();
   slots_.clear();
+  for (auto& links : cross_links_) links.clear();  // their slots are gone with the arena
   top_ = glue_end_;
   reset_ibl();
   salted_modes_.clear();

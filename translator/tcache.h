@@ -51,10 +51,11 @@ class TCache {
   }
   Block* block_at(const uint8_t* host_pc) const;
 
-  // Chains direct exit `slot` straight to `target` (both must be valid). With paging, only
-  // within one linear page: a chain across pages would outlive a change of mapping.
+  // Chains direct exit `slot` straight to `target` (both must be valid). With paging, a
+  // chain into another linear page (or into a block that crosses a page) is recorded by
+  // the target's linear pages and undone when their mapping may change: reset_ibl*().
   void link(uint32_t slot, Block* target);
-  void set_same_page_chains_only(bool on) { same_page_only_ = on; }
+  void set_paging(bool on) { paging_ = on; }
   // Invalidation: every block with bytes on `page` (guest-physical page number).
   bool page_has_code(uint32_t page) const { return pages_.count(page) != 0; }
   void invalidate_page(uint32_t page);
@@ -130,7 +131,15 @@ class TCache {
   std::unordered_map<uint32_t, boost::container::small_vector<Block*, 4>> pages_;
   std::vector<Slot> slots_;
   std::function<void(uint32_t, bool)> protect_;
-  bool same_page_only_ = false;
+  bool paging_ = false;
+  // With paging, a link to a block on another linear page holds only while that page maps
+  // to the same physical page: like an inline-table entry it is undone by the events that
+  // end a TLB entry (CR3 writes for non-global pages, INVLPG, paging-mode changes).
+  // Slots by the target's linear page, global and non-global targets apart.
+  std::unordered_map<uint32_t, std::vector<uint32_t>> cross_links_[2];  // [global]
+  void note_cross_link(uint32_t slot, const Block* target);
+  void unlink_cross(std::vector<uint32_t>& slots);
+  void unlink_cross_all(bool keep_global);
   std::vector<uint64_t> ibl_pages_ = std::vector<uint64_t>((1u << 20) / 64);  // by linear page
   std::vector<uint32_t> salted_modes_;  // mode bits, by salt / 4096
   // Every table entry published since the last reset (index, linear page, global): a reset
