@@ -1,6 +1,7 @@
 // Between blocks: device deadlines, external interrupts through the PIC, and HLT's sleep.
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "runtime/exceptions.h"
@@ -21,16 +22,20 @@ void Machine::advance_devices(uint64_t now) {
 
 void Machine::wait_for_input(uint64_t timeout_ns) {
   pollfd fds[8];
+  const Input* owner[8];
   size_t n = 0;
-  for (const Input& in : inputs_)
-    if (n < std::size(fds) && in.fd >= 0) fds[n++] = pollfd{in.fd, POLLIN, 0};
+  for (const Input& in : inputs_) {
+    const int fd = in.fd();
+    if (n < std::size(fds) && fd >= 0) {
+      owner[n] = &in;
+      fds[n++] = pollfd{fd, POLLIN, 0};
+    }
+  }
   timespec ts{time_t(timeout_ns / 1000000000u), long(timeout_ns % 1000000000u)};
   const int ready = ppoll(fds, n, timeout_ns == devices::kNever ? nullptr : &ts, nullptr);
   if (ready <= 0) return;  // timeout, or EINTR from the host timer
-  size_t i = 0;
-  for (const Input& in : inputs_) {
-    if (i < n && in.fd >= 0 && (fds[i++].revents & (POLLIN | POLLHUP))) in.on_ready();
-  }
+  for (size_t i = 0; i < n; ++i)
+    if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) owner[i]->on_ready();
 }
 
 bool Machine::accept_events() {
@@ -62,7 +67,8 @@ bool Machine::accept_events() {
 
   // HLT: sleep until the next device deadline or host input, then look again.
   const uint64_t deadline = next_deadline();
-  if (deadline == devices::kNever && inputs_.empty()) {
+  if (deadline == devices::kNever && std::none_of(inputs_.begin(), inputs_.end(),
+                                                  [](const Input& in) { return in.fd() >= 0; })) {
     stop(StopKind::kHalted, kStatusHalted,
          strfmt("guest halted at EIP 0x%08x with interrupts enabled, and no device can "
                 "interrupt it", v.eip));

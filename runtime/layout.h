@@ -64,7 +64,8 @@ inline constexpr uint16_t kPortCmos = 0x70;            // RTC/CMOS index (bit 7:
 // ISA IRQ lines.
 inline constexpr unsigned kIrqPit = 0;
 inline constexpr unsigned kIrqKeyboard = 1;
-inline constexpr unsigned kIrqCom1 = 4;
+inline constexpr unsigned kIrqCom2 = 3;  // and COM4
+inline constexpr unsigned kIrqCom1 = 4;  // and COM3
 inline constexpr unsigned kIrqRtc = 8;
 inline constexpr unsigned kIrqAux = 12;
 

@@ -109,8 +109,9 @@ class Machine : public devices::MachineControl {
   // The controller calls this whenever INTR changes; inline STI reads the mirror.
   void set_intr(bool level) { vcpu().intr = level; }
   void add_timed_device(devices::TimedDevice* d) { timed_.push_back(d); }
-  void add_input(int fd, std::function<void()> on_ready) {
-    inputs_.push_back({fd, std::move(on_ready)});
+  // `fd` is asked each time (a backend's descriptor may change or go away: -1).
+  void add_input(std::function<int()> fd, std::function<void()> on_ready) {
+    inputs_.push_back({std::move(fd), std::move(on_ready)});
   }
   // Runs before the CPU sleeps in HLT and on every host timer tick (console output that
   // waits for a newline is flushed there: an interactive prompt has none).
@@ -162,7 +163,7 @@ class Machine : public devices::MachineControl {
   devices::InterruptController* intc_ = nullptr;
   std::vector<devices::TimedDevice*> timed_;
   struct Input {
-    int fd;
+    std::function<int()> fd;
     std::function<void()> on_ready;
   };
   std::vector<Input> inputs_;

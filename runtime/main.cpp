@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
   runtime::StopInfo stop = m.run();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   double tsc_hz = seconds > 0 ? double(__rdtsc() - c0) / seconds : 1e9;
-  pc->com1_backend->flush();
+  for (auto& backend : pc->serial_backends) backend->flush();
 
   if (stop.kind != runtime::StopKind::kDebugExit || config.stats)
     std::fprintf(stderr, "bt86: %s\n", stop.message.c_str());

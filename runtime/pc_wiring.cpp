@@ -4,7 +4,8 @@
 //   0x40-0x43             8254 PIT, channel 0 on IRQ0       0x61         port B (ch2 gate, OUT)
 //   0x60, 0x64            i8042 (IRQ1, IRQ12)               0x92         port A (A20, reset)
 //   0x70-0x71             MC146818 RTC/CMOS (IRQ8)          0x80         POST
-//   0x3F8-0x3FF           COM1 16550A (IRQ4)                0xF4-0xF7    isa-debug-exit
+//   0x3F8, 0x2F8, 0x3E8, 0x2E8  COM1-4 16550A (IRQ 4, 3, 4, 3), one per -serial
+//   0xF4-0xF7             isa-debug-exit
 #include "runtime/pc_wiring.h"
 
 #include <ctime>
@@ -61,13 +62,28 @@ int64_t unix_time_now() { return int64_t(std::time(nullptr)); }
 
 }  // namespace
 
+// The serial ports as a PC numbers them; COM3 and COM4 share the IRQs of COM1 and COM2.
+struct SerialSlot {
+  const char* name;
+  uint16_t port;
+  unsigned irq;
+};
+constexpr SerialSlot kSerialSlots[] = {{"com1", layout::kPortCom1, layout::kIrqCom1},
+                                       {"com2", layout::kPortCom2, layout::kIrqCom2},
+                                       {"com3", layout::kPortCom3, layout::kIrqCom1},
+                                       {"com4", layout::kPortCom4, layout::kIrqCom2}};
+
 Result<PcDevices> wire_pc_devices(Machine& m, const cli::Config& config) {
   PcDevices pc;
-  auto backend = devices::make_char_backend(config.serial);
-  if (!backend) return std::unexpected(backend.error());
-  pc.com1_backend = std::move(*backend);
-  devices::CharBackend* console = pc.com1_backend.get();
-  console->set_quit_handler([&m] { m.request_stop(kStatusHalted, "terminated by Ctrl-A x"); });
+  const std::vector<std::string> specs =
+      config.serial.empty() ? std::vector<std::string>{"stdio"} : config.serial;
+  for (const std::string& spec : specs) {
+    auto backend = devices::make_char_backend(spec);
+    if (!backend) return std::unexpected(backend.error());
+    (*backend)->set_quit_handler(
+        [&m] { m.request_stop(kStatusHalted, "terminated by Ctrl-A x"); });
+    pc.serial_backends.push_back(std::move(*backend));
+  }
 
   auto* pic = m.own(std::make_unique<devices::Pic8259Pair>());
   pic->set_intr_callback([&m](bool level) { m.set_intr(level); });
@@ -83,16 +99,20 @@ Result<PcDevices> wire_pc_devices(Machine& m, const cli::Config& config) {
   auto* kbd = m.own(std::make_unique<devices::I8042>(m, irq(layout::kIrqKeyboard),
                                                      irq(layout::kIrqAux)));
   auto* port92 = m.own(std::make_unique<devices::Port92>(m));
-  auto* com1 = m.own(std::make_unique<SerialPort>("com1", console, irq(layout::kIrqCom1)));
   auto* post = m.own(std::make_unique<devices::PostPort>());
   auto* exit = m.own(std::make_unique<devices::DebugExit>(m));
   m.add_timed_device(pit);
   m.add_timed_device(rtc);
-  if (console->poll_fd() >= 0)
-    m.add_input(console->poll_fd(), [com1] { com1->on_input(); });
-  m.add_idle_hook([console] { console->flush(); });
-
   devices::PortBus& bus = m.ports();
+  for (size_t i = 0; i < pc.serial_backends.size(); ++i) {
+    const SerialSlot& slot = kSerialSlots[i];
+    devices::CharBackend* backend = pc.serial_backends[i].get();
+    auto* uart = m.own(std::make_unique<SerialPort>(slot.name, backend, irq(slot.irq)));
+    m.add_input([backend] { return backend->poll_fd(); }, [uart] { uart->on_input(); });
+    m.add_idle_hook([backend] { backend->flush(); });
+    if (auto r = bus.add(slot.port, layout::kUartPorts, uart); !r) return std::unexpected(r.error());
+  }
+
   for (auto r : {bus.add(layout::kPortPicMaster, 2, &pic->master()),
                  bus.add(layout::kPortPicSlave, 2, &pic->slave()),
                  bus.add(layout::kPortElcr, 2, &pic->elcr()),
@@ -102,7 +122,6 @@ Result<PcDevices> wire_pc_devices(Machine& m, const cli::Config& config) {
                  bus.add(layout::kPortKbdCommand, 1, &kbd->command_port()),
                  bus.add(layout::kPortSystemControlA, 1, port92),
                  bus.add(layout::kPortCmos, 2, rtc),
-                 bus.add(layout::kPortCom1, layout::kUartPorts, com1),
                  bus.add(layout::kPortPost, 1, post),
                  bus.add(layout::kPortDebugExit, layout::kPortDebugExitSize, exit)}) {
     if (!r) return std::unexpected(r.error());

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "common/result.h"
 #include "devices/char_backend.h"
@@ -11,7 +12,8 @@
 namespace bt86::runtime {
 
 struct PcDevices {
-  std::unique_ptr<devices::CharBackend> com1_backend;
+  // The serial ports' backends, COM1 first (one per -serial; COM1 on stdio by default).
+  std::vector<std::unique_ptr<devices::CharBackend>> serial_backends;
 };
 
 Result<PcDevices> wire_pc_devices(Machine& m, const cli::Config& config);

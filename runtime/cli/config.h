@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "runtime/layout.h"
 
@@ -22,7 +23,8 @@ struct Config {
   uint32_t ram_mib = layout::kDefaultRamMiB;    // -m MiB
   std::string initrd;                           // -initrd FILE (Linux kernels only)
   std::string append;                           // -append STR
-  std::string serial = "stdio";                 // -serial stdio|file:PATH|none
+  // -serial, once per port in order COM1..COM4 (QEMU's rule); none given: COM1 on stdio.
+  std::vector<std::string> serial;
   bool stats = false;                           // --stats[=FILE.json]
   std::string stats_json;                       //   empty: human summary only
   bool sensitive_report = false;                // --sensitive-report[=FILE]

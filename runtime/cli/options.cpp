@@ -170,8 +170,8 @@ const std::array<Option, 17> kOptions{{
        return {};
      }},
     {"serial", Arg::kRequired, "DEV",
-     "COM1 backend: stdio (Ctrl-A h: keys), file:PATH, unix:PATH[,server] or none (as QEMU's "
-     "-serial)",
+     "COM1 backend, again for COM2-4: stdio (Ctrl-A h: keys), file:PATH, unix:PATH[,server] "
+     "or none (as QEMU's -serial)",
      [](ParsedArgs& o, const std::string& v, bool) -> Result<void> {
        // The backend parses the details (socket options) when it opens the device.
        const bool file = v.starts_with("file:");
@@ -185,7 +185,13 @@ const std::array<Option, 17> kOptions{{
        if (file && v.size() == 5) return fail("-serial file: needs a path, as in file:PATH");
        if (unix_socket && (v.size() == 5 || v[5] == ','))
          return fail("-serial unix: needs a socket path, as in unix:PATH or unix:PATH,server");
-       o.config.serial = v;
+       if (o.config.serial.size() == 4)
+         return fail("-serial '%s': the PC has four serial ports, COM1-COM4, and four "
+                     "-serial options were given already", v.c_str());
+       for (const std::string& earlier : o.config.serial)
+         if (v == "stdio" && earlier == "stdio")
+           return fail("-serial stdio: only one serial port can use the terminal");
+       o.config.serial.push_back(v);
        return {};
      }},
     {"D", Arg::kRequired, "LOGFILE", "write trace output to LOGFILE, not stderr (as QEMU's -D)",

@@ -38,7 +38,7 @@ TEST_CASE("-kernel alone gives the documented defaults", "[cli]") {
   CHECK(c.kernel == "k.elf");
   CHECK(c.ram_mib == 128);
   CHECK(c.append.empty());
-  CHECK(c.serial == "stdio");
+  CHECK(c.serial.empty());  // COM1 on stdio
   CHECK_FALSE(c.stats);
   CHECK(c.stats_json.empty());
   CHECK_FALSE(c.sensitive_report);
@@ -71,16 +71,24 @@ TEST_CASE("each option sets its field", "[cli]") {
     CHECK(config({"-kernel", "k", "-no-reboot", "-nographic"}).kernel == "k");
   }
   SECTION("-serial") {
-    CHECK(config({"-kernel", "k", "-serial", "none"}).serial == "none");
-    CHECK(config({"-kernel", "k", "-serial", "stdio"}).serial == "stdio");
-    CHECK(config({"-kernel", "k", "-serial", "file:/tmp/out.txt"}).serial == "file:/tmp/out.txt");
+    CHECK(config({"-kernel", "k", "-serial", "none"}).serial == std::vector<std::string>{"none"});
+    CHECK(config({"-kernel", "k", "-serial", "stdio"}).serial == std::vector<std::string>{"stdio"});
+    CHECK(config({"-kernel", "k", "-serial", "file:/tmp/out.txt"}).serial == std::vector<std::string>{"file:/tmp/out.txt"});
     // Socket options are the backend's to check; the option keeps the spec whole.
-    CHECK(config({"-kernel", "k", "-serial", "unix:/tmp/s"}).serial == "unix:/tmp/s");
+    CHECK(config({"-kernel", "k", "-serial", "unix:/tmp/s"}).serial == std::vector<std::string>{"unix:/tmp/s"});
     CHECK(config({"-kernel", "k", "-serial", "unix:/tmp/s,server=on,wait=off"}).serial ==
-          "unix:/tmp/s,server=on,wait=off");
+          std::vector<std::string>{"unix:/tmp/s,server=on,wait=off"});
     CHECK_THAT(error({"-kernel", "k", "-serial", "unix:"}), Contains("needs a socket path"));
     CHECK_THAT(error({"-kernel", "k", "-serial", "unix:,server"}), Contains("needs a socket path"));
     CHECK_THAT(error({"-kernel", "k", "-serial", "tcp::4444"}), Contains("unix:PATH"));
+    // Repeated: COM1, COM2, ... as QEMU numbers them; at most four, one on the terminal.
+    CHECK(config({"-kernel", "k", "-serial", "none", "-serial", "stdio"}).serial ==
+          std::vector<std::string>{"none", "stdio"});
+    CHECK_THAT(error({"-kernel", "k", "-serial", "stdio", "-serial", "stdio"}),
+               Contains("only one"));
+    CHECK_THAT(error({"-kernel", "k", "-serial", "none", "-serial", "none", "-serial", "none",
+                      "-serial", "none", "-serial", "none"}),
+               Contains("four serial ports"));
   }
   SECTION("-D") {
     CHECK(config({"-kernel", "k", "-D", "log.txt"}).log_file == "log.txt");
