@@ -50,8 +50,8 @@ Result<KernelEntry> load_kernel(std::span<const uint8_t> image, mmu::GuestRam& r
   if (boot::is_linux_image(image)) {
     std::vector<uint8_t> initrd;
     if (!config.initrd.empty()) {
-      auto file = boot::read_image(config.initrd);
-      if (!file) return fail("-initrd: %s", file.error().message.c_str());
+      auto file = boot::read_image(config.initrd, "initrd");
+      if (!file) return std::unexpected(file.error());
       initrd = std::move(*file);
     }
     auto kernel = boot::load_linux(image, initrd, ram, config.append);

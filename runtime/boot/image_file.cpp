@@ -29,23 +29,23 @@ class Fd {
 
 }  // namespace
 
-Result<std::vector<uint8_t>> read_image(const std::string& path) {
-  if (path.empty()) return fail("no kernel image file name given");
+Result<std::vector<uint8_t>> read_image(const std::string& path, const char* what) {
+  if (path.empty()) return fail("no %s file name given", what);
 
   Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
-    return fail("cannot open kernel image '%s': %s", path.c_str(), std::strerror(errno));
+    return fail("cannot open %s '%s': %s", what, path.c_str(), std::strerror(errno));
   }
 
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) {
-    return fail("cannot stat kernel image '%s': %s", path.c_str(), std::strerror(errno));
+    return fail("cannot stat %s '%s': %s", what, path.c_str(), std::strerror(errno));
   }
   if (S_ISDIR(st.st_mode)) {
-    return fail("kernel image '%s' is a directory, not a file", path.c_str());
+    return fail("%s '%s' is a directory, not a file", what, path.c_str());
   }
   if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kMaxImageBytes) {
-    return fail("kernel image '%s' is too large: %llu bytes (the limit is %llu MiB)", path.c_str(),
+    return fail("%s '%s' is too large: %llu bytes (the limit is %llu MiB)", what, path.c_str(),
                 static_cast<unsigned long long>(st.st_size),
                 static_cast<unsigned long long>(kMaxImageBytes >> 20));
   }
@@ -58,7 +58,7 @@ Result<std::vector<uint8_t>> read_image(const std::string& path) {
   for (;;) {
     size_t have = bytes.size();
     if (have > kMaxImageBytes) {
-      return fail("kernel image '%s' is too large: more than %llu MiB", path.c_str(),
+      return fail("%s '%s' is too large: more than %llu MiB", what, path.c_str(),
                   static_cast<unsigned long long>(kMaxImageBytes >> 20));
     }
     bytes.resize(have + kChunk);
@@ -68,13 +68,13 @@ Result<std::vector<uint8_t>> read_image(const std::string& path) {
         bytes.resize(have);
         continue;
       }
-      return fail("cannot read kernel image '%s': %s", path.c_str(), std::strerror(errno));
+      return fail("cannot read %s '%s': %s", what, path.c_str(), std::strerror(errno));
     }
     bytes.resize(have + static_cast<size_t>(n));
     if (n == 0) break;
   }
 
-  if (bytes.empty()) return fail("kernel image '%s' is empty", path.c_str());
+  if (bytes.empty()) return fail("%s '%s' is empty", what, path.c_str());
   bytes.shrink_to_fit();
   return bytes;
 }

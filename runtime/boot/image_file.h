@@ -14,6 +14,7 @@ inline constexpr uint64_t kMaxImageBytes = 256ull << 20;
 
 // The whole file at `path`. Refuses a missing, unreadable or empty file, a directory, and a
 // file larger than kMaxImageBytes. Works on pipes and character devices too (read to EOF).
-Result<std::vector<uint8_t>> read_image(const std::string& path);
+// `what` names the file in messages ("kernel image", "initrd").
+Result<std::vector<uint8_t>> read_image(const std::string& path, const char* what = "kernel image");
 
 }  // namespace bt86::boot
