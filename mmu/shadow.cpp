@@ -94,6 +94,7 @@ Shadow::FillResult Shadow::fill(uint64_t host_addr, bool write) {
     if (views_[view].pages.count(lin_page)) drop(view, lin_page);
     views_[view].window.map_open_bus(lin_page << 12);
     views_[view].pages[lin_page] = Mapping{phys_page, true, m->global && state_.pge, m->large};
+    if (!(m->global && state_.pge)) note_nonglobal(view, lin_page);
     if (m->large) views_[view].large_pieces[lin_page >> 10]++;
     stats_.open_bus_pages++;
     r.outcome = Fill::kMapped;
@@ -120,6 +121,7 @@ Shadow::FillResult Shadow::fill(uint64_t host_addr, bool write) {
 
 void Shadow::record(int view, uint32_t lin_page, const Mapping& m) {
   views_[view].pages[lin_page] = m;
+  if (!m.global) note_nonglobal(view, lin_page);
   if (m.large) views_[view].large_pieces[lin_page >> 10]++;
   rmap_[m.phys_page].push_back(uint32_t(view) << kRmapView | lin_page);
   stats_.fill_pages++;
@@ -182,15 +184,39 @@ void Shadow::drop(int view, uint32_t lin_page) {
   views_[view].window.unmap(lin_page << 12, 4096);
 }
 
+void Shadow::note_nonglobal(int view, uint32_t lin_page) {
+  View& v = views_[view];
+  v.nonglobal.push_back(lin_page);
+  // Pages dropped by INVLPG and mapped again repeat here: keep the list near the live set.
+  if (v.nonglobal.size() > 2 * v.pages.size() + 4096) {
+    std::sort(v.nonglobal.begin(), v.nonglobal.end());
+    v.nonglobal.erase(std::unique(v.nonglobal.begin(), v.nonglobal.end()), v.nonglobal.end());
+    std::erase_if(v.nonglobal, [&v](uint32_t lin) {
+      auto it = v.pages.find(lin);
+      return it == v.pages.end() || it->second.global;
+    });
+  }
+}
+
 void Shadow::flush(bool keep_global) {
   stats_.flushes++;
   for (int view = 0; view < 2; ++view) {
     View& v = views_[view];
     std::vector<uint32_t> victims;
-    victims.reserve(v.pages.size());
-    for (const auto& [lin, m] : v.pages)
-      if (!(keep_global && m.global)) victims.push_back(lin);
-    std::sort(victims.begin(), victims.end());
+    if (keep_global) {
+      victims.swap(v.nonglobal);
+      std::sort(victims.begin(), victims.end());
+      victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
+      std::erase_if(victims, [&v](uint32_t lin) {
+        auto it = v.pages.find(lin);
+        return it == v.pages.end() || it->second.global;
+      });
+    } else {
+      victims.reserve(v.pages.size());
+      for (const auto& [lin, m] : v.pages) victims.push_back(lin);
+      std::sort(victims.begin(), victims.end());
+      v.nonglobal.clear();
+    }
     stats_.flushed_pages += victims.size();
     // Bookkeeping per page, host unmapping per contiguous run of linear pages.
     size_t i = 0;

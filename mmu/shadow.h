@@ -103,11 +103,15 @@ class Shadow {
     Window window;
     std::unordered_map<uint32_t, Mapping> pages;  // linear page -> mapping
     std::unordered_map<uint32_t, uint32_t> large_pieces;  // 4 MiB region -> pieces mapped
+    // Linear pages mapped non-global since the last full flush (may repeat, and may name
+    // pages dropped since): a CR3 write visits these, not the global kernel mappings.
+    std::vector<uint32_t> nonglobal;
   };
   using Rmap = std::unordered_map<uint32_t, boost::container::small_vector<uint32_t, 2>>;
 
   Shadow(GuestRam& ram, Window identity, Window sup, Window user);
   void record(int view, uint32_t lin_page, const Mapping& m);
+  void note_nonglobal(int view, uint32_t lin_page);
   void map_run(int view, uint32_t first, const Mapping& m, bool code);
   void drop(int view, uint32_t lin_page);
   // The bookkeeping half of drop (mapping record, reverse map), without the munmap.
