@@ -162,6 +162,7 @@ Block* TCache::install(Block proto, const uint8_t* code, size_t size,
   if (b->one_shot) return b;
 
   index_[key_of(b)] = b;
+  lookup_cache_[cache_slot(b->eip, b->pages[0], b->mode.bits)] = b;
   for (uint32_t page : b->pages) {
     if (page == ~0u) continue;
     auto& list = pages_[page];
@@ -228,6 +229,8 @@ void TCache::invalidate(Block* b) {
   }
   auto it = index_.find(key_of(b));
   if (it != index_.end() && it->second == b) index_.erase(it);
+  Block*& cached = lookup_cache_[cache_slot(b->eip, b->pages[0], b->mode.bits)];
+  if (cached == b) cached = nullptr;
   uint64_t& ibl = vcpu_->ibl[ibl_index(b->eip, b->ibl_salt)];
   if (ibl == uint64_t(b->indirect_entry())) ibl = ibl_miss_;
   for (uint32_t page : b->pages) {
@@ -256,6 +259,7 @@ void TCache::flush() {
     if (protect_) protect_(page, false);
   pages_.clear();
   index_.clear();
+  std::fill(lookup_cache_.begin(), lookup_cache_.end(), nullptr);
   by_address_.clear();
   blocks_.clear();
   slots_.clear();

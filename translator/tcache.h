@@ -45,9 +45,15 @@ class TCache {
   Block* install(Block proto, const uint8_t* code, size_t size,
                  const std::vector<PendingExit>& exits);
   // The block for linear `eip` whose first byte is on guest-physical page `page`.
-  Block* lookup(uint32_t eip, uint32_t page, ModeKey mode) const {
+  // A direct-mapped cache answers most lookups with one probe; the hash index holds all.
+  Block* lookup(uint32_t eip, uint32_t page, ModeKey mode) {
+    Block*& cached = lookup_cache_[cache_slot(eip, page, mode.bits)];
+    if (cached && cached->eip == eip && cached->pages[0] == page && cached->mode.bits == mode.bits)
+      return cached;
     auto it = index_.find(Key{eip, page, mode.bits});
-    return it == index_.end() ? nullptr : it->second;
+    if (it == index_.end()) return nullptr;
+    cached = it->second;
+    return cached;
   }
   Block* block_at(const uint8_t* host_pc) const;
 
@@ -112,6 +118,11 @@ class TCache {
     }
   };
   static Key key_of(const Block* b) { return Key{b->eip, b->pages[0], b->mode.bits}; }
+  static constexpr uint32_t kLookupCacheBits = 16;
+  static uint32_t cache_slot(uint32_t eip, uint32_t page, uint32_t mode) {
+    const uint32_t h = (eip ^ (page * 0x9E3779B1u) ^ (mode * 0x85EBCA6Bu)) * 0xC2B2AE35u;
+    return h >> (32 - kLookupCacheBits);
+  }
   void patch_rel32(uint32_t rel32_off, const uint8_t* target);
   void unlink_slot(uint32_t slot);
   void invalidate(Block* b);
@@ -128,6 +139,7 @@ class TCache {
   std::deque<Block> blocks_;             // stable addresses; cleared by flush()
   std::vector<Block*> by_address_;       // ascending host address
   std::unordered_map<Key, Block*, KeyHash> index_;
+  std::vector<Block*> lookup_cache_ = std::vector<Block*>(1u << kLookupCacheBits);  // or null
   std::unordered_map<uint32_t, boost::container::small_vector<Block*, 4>> pages_;
   std::vector<Slot> slots_;
   std::function<void(uint32_t, bool)> protect_;
