@@ -122,8 +122,11 @@ translator::ModeKey Machine::mode(bool one_shot) const {
                   : translator::SegClass::kLimited;
   const bool if_allowed = v.cpl <= ((v.eflags & kFlagIOPL) >> 12);
   const bool stack16 = !(v.seg[kSS].attrib & 0x400);  // SS.B clear: PUSH/POP use SP
+  // RDTSC runs as the host instruction when the guest TSC is the host's and CR4.TSD
+  // does not make it fault here.
+  const bool rdtsc_native = v.tsc_offset == 0 && (v.cpl == 0 || !(v.cr4 & (1u << 2)));
   return translator::make_mode(v.cr0, v.cr4, segs, one_shot, if_allowed, v.cpl == 0,
-                               v.eflags & kFlagTF, stack16);
+                               v.eflags & kFlagTF, stack16, rdtsc_native);
 }
 
 void Machine::reset_extended_state() { init_guest_fx(vcpu().guest_fx); }

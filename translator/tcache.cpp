@@ -106,16 +106,34 @@ void TCache::clear_published(bool keep_global) {
 }
 
 void TCache::reset_ibl_pages(uint32_t first, uint32_t count) {
+  // INVLPG under PSE names a whole 4 MiB region (1024 pages): visit what is recorded, not
+  // every page of the range.
+  const uint32_t end = std::min<uint64_t>(uint64_t(first) + count, 1u << 20);
   for (auto& links : cross_links_) {
     if (links.empty()) continue;
-    for (uint32_t page = first; page < first + count && page < (1u << 20); ++page) {
+    if (links.size() < end - first) {
+      for (auto it = links.begin(); it != links.end();) {
+        if (it->first >= first && it->first < end) {
+          unlink_cross(it->second);
+          it = links.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      continue;
+    }
+    for (uint32_t page = first; page < end; ++page) {
       auto it = links.find(page);
       if (it == links.end()) continue;
       unlink_cross(it->second);
       links.erase(it);
     }
   }
-  for (uint32_t page = first; page < first + count && page < (1u << 20); ++page) {
+  for (uint32_t page = first; page < end; ++page) {
+    if ((page & 63) == 0 && page + 64 <= end && ibl_pages_[page >> 6] == 0) {
+      page += 63;  // no published entry on these 64 pages
+      continue;
+    }
     uint64_t& word = ibl_pages_[page >> 6];
     const uint64_t bit = 1ull << (page & 63);
     if (!(word & bit)) continue;

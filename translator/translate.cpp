@@ -25,14 +25,15 @@ bool ends_block(Kind k) {
 }
 
 // Sensitive rows performed inline in this mode instead of by the monitor: CLI and STI
-// when CPL <= IOPL (they only write the virtual IF), 32-bit PUSHF (which only reads), and
-// 32-bit POPF at CPL 0.
+// when CPL <= IOPL (they only write the virtual IF), 32-bit PUSHF (which only reads),
+// 32-bit POPF at CPL 0, and RDTSC copied as is when the guest TSC is the host's.
 bool performed_inline(const Insn& in, Kind k, ModeKey mode, bool enabled) {
   if (!enabled) return false;
   if (k == Kind::Cli || k == Kind::Sti) return mode.bits & kModeIfAllowed;
   const bool flat_stack = seg_class(mode, 2) == SegClass::kFlat;  // inline sequences use SS:r12d
   if (k == Kind::Pushf) return in.z.operand_width == 32 && flat_stack;
   if (k == Kind::Popf) return in.z.operand_width == 32 && (mode.bits & kModeCpl0) && flat_stack;
+  if (k == Kind::Rdtsc) return mode.bits & kModeRdtscNative;
   return false;
 }
 
@@ -209,6 +210,10 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
           }
           if (k == Kind::Popf) {
             e.emit_popf_inline(in.eip);
+            break;
+          }
+          if (k == Kind::Rdtsc) {  // writes EDX:EAX (zero-extended), no flags
+            e.emit_copy(in, k);
             break;
           }
           e.emit_cli_sti_inline(k == Kind::Sti);

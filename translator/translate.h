@@ -24,6 +24,8 @@ inline constexpr uint32_t kModeIfAllowed = 1u << 17;  // CPL <= IOPL: CLI/STI ru
 inline constexpr uint32_t kModeCpl0 = 1u << 18;       // CPL 0: POPF may change IOPL inline
 inline constexpr uint32_t kModeSingleStep = 1u << 19; // EFLAGS.TF: one instruction per block,
                                                       // never chained, #DB after each
+inline constexpr uint32_t kModeRdtscNative = 1u << 21;  // RDTSC may run as is: the guest TSC
+                                                        // is the host's and CR4.TSD allows it
 inline constexpr uint32_t kModeStack16 = 1u << 20;    // SS.B = 0: the stack pointer is SP
 
 // How memory through each segment register is translated: two bits per register (ES CS
@@ -43,9 +45,10 @@ inline SegClass seg_class(ModeKey m, int seg) {
 // The mode key for the vCPU's current control registers and segment classes.
 inline ModeKey make_mode(uint32_t cr0, uint32_t cr4, const SegClass (&segs)[6], bool one_shot,
                          bool if_allowed = true, bool cpl0 = true, bool single_step = false,
-                         bool stack16 = false) {
+                         bool stack16 = false, bool rdtsc_native = false) {
   uint32_t bits = (cr0 & 0xE);  // MP EM TS sit at the same bit positions in CR0
   if (stack16) bits |= kModeStack16;
+  if (rdtsc_native) bits |= kModeRdtscNative;
   if (single_step) bits |= kModeSingleStep;
   if (if_allowed) bits |= kModeIfAllowed;
   if (cpl0) bits |= kModeCpl0;

@@ -166,6 +166,10 @@ TEST_CASE("the verifier rejects stack and system instructions", "[translator]") 
   SECTION("syscall") { require_rejected({0x0f, 0x05}); }
   SECTION("wrgsbase rax") { require_rejected({0xf3, 0x48, 0x0f, 0xae, 0xd8}); }
   SECTION("int3") { require_rejected({0xcc}); }
+  // The one SYSTEM-category instruction allowed is RDTSC; its neighbours stay out.
+  SECTION("rdtscp") { require_rejected({0x0f, 0x01, 0xf9}); }
+  SECTION("rdmsr") { require_rejected({0x0f, 0x32}); }
+  SECTION("rdpmc") { require_rejected({0x0f, 0x33}); }
 }
 
 // Regression (a confinement hole this test found): MOV to a segment, control or debug
@@ -218,6 +222,7 @@ TEST_CASE("the verifier rejects string instructions on pointers it cannot prove 
 }
 
 TEST_CASE("the verifier accepts what the emitters are allowed to produce", "[translator]") {
+  SECTION("rdtsc, copied when the guest TSC is the host's") { require_accepted({0x0f, 0x31}); }
   SECTION("a GS load with addr32 and a scaled index") {
     require_accepted({0x65, 0x67, 0x8b, 0x44, 0x8b, 0x08});  // mov eax,gs:[ebx+ecx*4+8]
   }
