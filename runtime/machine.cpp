@@ -72,11 +72,15 @@ Result<std::unique_ptr<Machine>> Machine::create(const MachineOptions& opt) {
     self->shadow_->set_code_page(page, protect);
   });
   m->shadow_->set_code_query([self](uint32_t page) { return self->tc_->page_has_code(page); });
-  m->tc_->set_global_code_query([self](uint32_t linear) {
+  m->tc_->set_code_page_query([self](uint32_t linear) {
     const mmu::PagingState& p = self->shadow_->state();
-    if (!p.enabled || !p.pge) return false;
-    auto m = mmu::peek(self->ram_, p.controls, linear);
-    return m && m->global;
+    translator::TCache::CodePage c;
+    if (!p.enabled) return c;
+    if (auto m = mmu::peek(self->ram_, p.controls, linear)) {
+      c.global = m->global && p.pge;
+      c.large = m->large;
+    }
+    return c;
   });
   m->ram_.set_write_hook([self](uint32_t gpa, size_t len) { self->on_guest_write(gpa, len); });
   m->translator_ = std::make_unique<translator::Translator>(*m->tc_, m->ram_, m->glue_.addrs,
@@ -208,10 +212,9 @@ void Machine::paging_changed() {
 void Machine::invlpg(uint32_t linear) {
   if (!shadow_->state().enabled) return;
   shadow_->invlpg(linear);
-  // Entries for that page's EIPs may name blocks of the old mapping (with PSE the old
-  // mapping may have been a 4 MiB page: every page of it).
-  if (shadow_->state().controls.pse) tc_->reset_ibl_pages((linear >> 22) << 10, 1024);
-  else tc_->reset_ibl_pages(linear >> 12, 1);
+  // Entries and chains for that page's EIPs may name blocks of the old mapping (all of a
+  // 4 MiB page's, if code there was reached through one).
+  tc_->reset_ibl_linear(linear);
 }
 
 translator::Block* Machine::block_for(uint32_t eip, bool one_shot) {

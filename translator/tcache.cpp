@@ -53,6 +53,7 @@ void TCache::seal_glue(size_t glue_bytes, uint64_t ibl_miss) {
 void TCache::reset_ibl() {
   clear_published(false);
   unlink_cross_all(false);
+  std::fill(large_regions_.begin(), large_regions_.end(), 0);
 }
 
 void TCache::reset_ibl_nonglobal() {
@@ -61,7 +62,7 @@ void TCache::reset_ibl_nonglobal() {
 }
 
 void TCache::note_cross_link(uint32_t slot, const Block* target) {
-  const bool global = global_code_ && global_code_(target->eip);
+  const bool global = note_code_page(target);
   cross_links_[global][target->eip >> 12].push_back(slot);
   if (target->pages[1] != ~0u) cross_links_[global][((target->eip | 0xFFF) + 1) >> 12].push_back(slot);
 }
@@ -103,6 +104,18 @@ void TCache::clear_published(bool keep_global) {
     ibl_pages_[p.page >> 6] &= ~(1ull << (p.page & 63));
   }
   ibl_published_.resize(kept);
+}
+
+void TCache::reset_ibl_linear(uint32_t linear) {
+  const uint32_t region = linear >> 22;
+  uint64_t& word = large_regions_[region >> 6];
+  const uint64_t bit = 1ull << (region & 63);
+  if (word & bit) {
+    word &= ~bit;
+    reset_ibl_pages(region << 10, 1024);
+  } else {
+    reset_ibl_pages(linear >> 12, 1);
+  }
 }
 
 void TCache::reset_ibl_pages(uint32_t first, uint32_t count) {

@@ -78,13 +78,21 @@ class TCache {
     const uint32_t index = ibl_index(b->eip, b->ibl_salt);
     vcpu_->ibl[index] = uint64_t(b->indirect_entry());
     ibl_pages_[b->eip >> 18] |= 1ull << ((b->eip >> 12) & 63);
-    note_published(index, b->eip >> 12, global_code_ && global_code_(b->eip));
+    note_published(index, b->eip >> 12, note_code_page(b));
   }
   // After a CR3 write with global pages on: only the entries of blocks on non-global pages
   // (the ones a new address space can map differently) go.
   void reset_ibl_nonglobal();
-  // Whether code at a linear address is on a global page (survives CR3 writes).
-  void set_global_code_query(std::function<bool(uint32_t linear)> q) { global_code_ = std::move(q); }
+  // How the page of code at a linear address is mapped now: global (survives CR3 writes),
+  // and by a 4 MiB page (INVLPG anywhere in it ends the whole translation).
+  struct CodePage {
+    bool global = false;
+    bool large = false;
+  };
+  void set_code_page_query(std::function<CodePage(uint32_t linear)> q) { code_page_ = std::move(q); }
+  // After INVLPG of `linear`: the entries and chains of its page, or of its whole 4 MiB
+  // region when code there was reached through a 4 MiB page.
+  void reset_ibl_linear(uint32_t linear);
   // The inline table is shared by every mode: a lookup hashes EIP plus its mode's salt, so
   // a block is found only from code of its own mode, and a mode change (a system call, an
   // interrupt from user code) costs nothing. Salts are multiples of 4096, one per mode
@@ -165,7 +173,21 @@ class TCache {
   static constexpr size_t kPublishedMax = 16384;
   std::vector<Published> ibl_published_;
   bool ibl_published_overflow_ = false;
-  std::function<bool(uint32_t)> global_code_;
+  std::function<CodePage(uint32_t)> code_page_;
+  // 4 MiB regions (by linear address >> 22) holding code that was mapped by a large page
+  // when its entry or chain was made.
+  std::vector<uint64_t> large_regions_ = std::vector<uint64_t>(1024 / 64);
+  // Looks the block's page up; notes a large mapping; returns whether it is global.
+  bool note_code_page(const Block* b) {
+    if (!code_page_) return false;
+    const CodePage c = code_page_(b->eip);
+    if (c.large) {
+      large_regions_[b->eip >> 28] |= 1ull << ((b->eip >> 22) & 63);
+      const uint32_t last = b->eip + b->guest_size - 1;  // a block may run into the next region
+      large_regions_[last >> 28] |= 1ull << ((last >> 22) & 63);
+    }
+    return c.global;
+  }
   void note_published(uint32_t index, uint32_t page, bool global) {
     if (ibl_published_.size() < kPublishedMax)
       ibl_published_.push_back(Published{index, page, global});
