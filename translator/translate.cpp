@@ -56,11 +56,12 @@ bool count_may_be_zero(const Insn& in) {
 // True unless every arithmetic flag is overwritten before any is read. The emitter may
 // clobber dead flags at block entry (one cmp instead of a flag-free sequence).
 bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>& kinds,
-                         ModeKey mode, bool inline_enabled) {
+                         ModeKey mode, bool inline_enabled, size_t sti_to_monitor) {
   ZydisAccessedFlagsMask written = 0;
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
     Treatment t = info(kinds[i]).treatment;
+    if (i == sti_to_monitor) return true;  // an exit: the flags go with it
     if (kinds[i] == Kind::Pushf) return true;  // reads every flag
     if (kinds[i] == Kind::Popf && performed_inline(in, kinds[i], mode, inline_enabled)) return false;  // writes all
     if (performed_inline(in, kinds[i], mode, inline_enabled)) continue;  // CLI/STI touch no arithmetic flag
@@ -119,6 +120,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   std::vector<Kind> kinds;
   uint32_t pc = eip;
   bool crosses_page = false;
+  size_t sti_to_monitor = SIZE_MAX;  // an STI left to the monitor (see below)
   while (insns.size() < limit) {
     if (!insns.empty() && (pc / kPage) != (eip / kPage)) break;
     uint8_t bytes[15];
@@ -163,6 +165,13 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
                          performed_inline(in, k, mode, opt_.inline_sensitive);
     if (sets_if && !one_shot && !stepping)
       limit = uint32_t(insns.size()) + (k == Kind::Sti ? 1 : 0);
+    // Where the shadow instruction cannot follow STI in this block (the next page, a
+    // one-instruction block), the monitor performs STI and the dispatcher keeps the shadow.
+    if (k == Kind::Sti && sets_if &&
+        (one_shot || stepping || (in.next_eip() / kPage) != (eip / kPage))) {
+      sti_to_monitor = insns.size() - 1;
+      limit = uint32_t(insns.size());
+    }
     pc = in.next_eip();
     if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
     bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;
@@ -185,7 +194,8 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   Emitter e(tc_.next_address(), glue_, tc_, mode);
   e.set_ibl_salt(*salt);
   e.set_counting(opt_.count);
-  e.begin_block(eip, flags_live_at_entry(insns, kinds, mode, opt_.inline_sensitive));
+  e.begin_block(eip, flags_live_at_entry(insns, kinds, mode, opt_.inline_sensitive,
+                                         sti_to_monitor));
   bool ended = false;
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
@@ -203,7 +213,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
         ended = ends_block(k);
         break;
       case Treatment::Monitor:
-        if (performed_inline(in, k, mode, opt_.inline_sensitive)) {
+        if (i != sti_to_monitor && performed_inline(in, k, mode, opt_.inline_sensitive)) {
           if (k == Kind::Pushf) {
             e.emit_pushf_inline();
             break;

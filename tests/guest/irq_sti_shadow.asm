@@ -30,6 +30,7 @@
 ; that case is left out.) QEMU 7.2 agrees with the SDM on everything checked.
 ; expect-exit: 1
 ; expect: sti; inc ebx: 1 interrupt, handler saw ebx=1 eip=sti+2
+; expect: sti at a page's last byte: 1 interrupt, handler saw ebx=1 eip=sti+2
 ; expect: sti; hlt: 1 interrupt, eip=after hlt
 ; expect: sti; cli: no interrupt, IRQ0 still pending in IRR
 ; expect: later sti: 1 interrupt
@@ -65,6 +66,22 @@ main:
     print " eip=sti+"
     mov eax, [saw_eip]
     sub eax, .s1
+    call put_dec
+    call newline
+
+    ; --- the same with STI as the last byte of a page: the shadow instruction
+    ; is on the next page (a translator may not end its block between them).
+    call pit_shot
+    mov dword [ticks], 0
+    xor ebx, ebx
+    call sti_page_end
+    print "sti at a page's last byte: "
+    print_dec [ticks]
+    print " interrupt, handler saw ebx="
+    print_dec [saw_ebx]
+    print " eip=sti+"
+    mov eax, [saw_eip]
+    sub eax, sti_page_end
     call put_dec
     call newline
 
@@ -239,3 +256,15 @@ shadow_hits:    resd 1
 loop_lo:        resd 1
 loop_hi:        resd 1
 shadow_eip:     resd 1
+
+; STI at offset 0xFFF of a page, its shadow instruction at the next page's start.
+section .text
+align 4096
+    times 4095 nop                  ; never executed: callers enter at sti_page_end
+sti_page_end:
+    sti
+    inc ebx
+    inc ebx
+    inc ebx
+    cli
+    ret
