@@ -76,9 +76,15 @@ void Emitter::emit_popf_inline(uint32_t eip) {
   a_.bt(x86::r10d, 9);
   a_.setc(x86::byte_ptr(x86::r13, off::kVif));
   // IF set while INTR is asserted: leave at the next block entry to take the interrupt.
-  a_.movzx(x86::r14d, x86::byte_ptr(x86::r13, off::kVif));
-  a_.and_(x86::r14b, x86::byte_ptr(x86::r13, off::kIntr));
-  a_.mov(x86::byte_ptr(x86::r13, off::kPendingIrq), x86::r14b);
+  // The byte is stored only then: a byte store read back by the next entry's 16-bit load
+  // of the pending word would stall store forwarding on every POPF.
+  asmjit::Label no_irq = a_.newLabel();
+  a_.cmp(x86::byte_ptr(x86::r13, off::kIntr), 0);
+  a_.je(no_irq);
+  a_.cmp(x86::byte_ptr(x86::r13, off::kVif), 0);
+  a_.je(no_irq);
+  a_.mov(x86::byte_ptr(x86::r13, off::kPendingIrq), 1);
+  a_.bind(no_irq);
   a_.bt(x86::r10d, 10);
   a_.setc(x86::byte_ptr(x86::r13, off::kVdf));
   a_.jc(df_set);
@@ -116,8 +122,14 @@ void Emitter::emit_popf_inline(uint32_t eip) {
 void Emitter::emit_cli_sti_inline(bool sti) {
   a_.mov(x86::byte_ptr(x86::r13, off::kVif), sti ? 1 : 0);
   if (!sti) return;
-  a_.movzx(x86::r11d, x86::byte_ptr(x86::r13, off::kIntr));
-  a_.mov(x86::byte_ptr(x86::r13, off::kPendingIrq), x86::r11b);
+  // Flag-free test of INTR; the byte is stored only when set (see emit_popf_inline).
+  asmjit::Label no_irq = a_.newLabel();
+  a_.mov(x86::r11, x86::rcx);
+  a_.movzx(x86::ecx, x86::byte_ptr(x86::r13, off::kIntr));
+  a_.short_().jecxz(x86::rcx, no_irq);
+  a_.mov(x86::byte_ptr(x86::r13, off::kPendingIrq), 1);
+  a_.bind(no_irq);
+  a_.mov(x86::rcx, x86::r11);
 }
 
 }  // namespace bt86::translator
