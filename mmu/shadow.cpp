@@ -93,9 +93,8 @@ Shadow::FillResult Shadow::fill(uint64_t host_addr, bool write) {
     // No RAM and no device there: open bus. Not in the reverse map (it holds no code).
     if (views_[view].pages.count(lin_page)) drop(view, lin_page);
     views_[view].window.map_open_bus(lin_page << 12);
-    views_[view].pages[lin_page] = Mapping{phys_page, true, m->global && state_.pge, m->large};
-    if (!(m->global && state_.pge)) note_nonglobal(view, lin_page);
-    if (m->large) views_[view].large_pieces[lin_page >> 10]++;
+    record(view, lin_page, Mapping{phys_page, true, m->global && state_.pge, m->large},
+           /*ram=*/false);
     stats_.open_bus_pages++;
     r.outcome = Fill::kMapped;
     return r;
@@ -119,10 +118,11 @@ Shadow::FillResult Shadow::fill(uint64_t host_addr, bool write) {
   return r;
 }
 
-void Shadow::record(int view, uint32_t lin_page, const Mapping& m) {
+void Shadow::record(int view, uint32_t lin_page, const Mapping& m, bool ram) {
   views_[view].pages[lin_page] = m;
   if (!m.global) note_nonglobal(view, lin_page);
   if (m.large) views_[view].large_pieces[lin_page >> 10]++;
+  if (!ram) return;  // open bus: never code, so not in the reverse map
   rmap_[m.phys_page].push_back(uint32_t(view) << kRmapView | lin_page);
   stats_.fill_pages++;
 }
@@ -184,18 +184,21 @@ void Shadow::drop(int view, uint32_t lin_page) {
   views_[view].window.unmap(lin_page << 12, 4096);
 }
 
+// The view's non-global list reduced to the pages mapped non-global now, sorted, once each.
+void Shadow::compact_nonglobal(View& v) {
+  std::sort(v.nonglobal.begin(), v.nonglobal.end());
+  v.nonglobal.erase(std::unique(v.nonglobal.begin(), v.nonglobal.end()), v.nonglobal.end());
+  std::erase_if(v.nonglobal, [&v](uint32_t lin) {
+    auto it = v.pages.find(lin);
+    return it == v.pages.end() || it->second.global;
+  });
+}
+
 void Shadow::note_nonglobal(int view, uint32_t lin_page) {
   View& v = views_[view];
   v.nonglobal.push_back(lin_page);
   // Pages dropped by INVLPG and mapped again repeat here: keep the list near the live set.
-  if (v.nonglobal.size() > 2 * v.pages.size() + 4096) {
-    std::sort(v.nonglobal.begin(), v.nonglobal.end());
-    v.nonglobal.erase(std::unique(v.nonglobal.begin(), v.nonglobal.end()), v.nonglobal.end());
-    std::erase_if(v.nonglobal, [&v](uint32_t lin) {
-      auto it = v.pages.find(lin);
-      return it == v.pages.end() || it->second.global;
-    });
-  }
+  if (v.nonglobal.size() > 2 * v.pages.size() + 4096) compact_nonglobal(v);
 }
 
 void Shadow::flush(bool keep_global) {
@@ -204,13 +207,8 @@ void Shadow::flush(bool keep_global) {
     View& v = views_[view];
     std::vector<uint32_t> victims;
     if (keep_global) {
+      compact_nonglobal(v);
       victims.swap(v.nonglobal);
-      std::sort(victims.begin(), victims.end());
-      victims.erase(std::unique(victims.begin(), victims.end()), victims.end());
-      std::erase_if(victims, [&v](uint32_t lin) {
-        auto it = v.pages.find(lin);
-        return it == v.pages.end() || it->second.global;
-      });
     } else {
       victims.reserve(v.pages.size());
       for (const auto& [lin, m] : v.pages) victims.push_back(lin);

@@ -110,8 +110,10 @@ class Shadow {
   using Rmap = std::unordered_map<uint32_t, boost::container::small_vector<uint32_t, 2>>;
 
   Shadow(GuestRam& ram, Window identity, Window sup, Window user);
-  void record(int view, uint32_t lin_page, const Mapping& m);
+  // `ram` false: an open-bus page (no reverse-map entry, not counted as a RAM fill).
+  void record(int view, uint32_t lin_page, const Mapping& m, bool ram = true);
   void note_nonglobal(int view, uint32_t lin_page);
+  static void compact_nonglobal(View& v);
   void map_run(int view, uint32_t first, const Mapping& m, bool code);
   void drop(int view, uint32_t lin_page);
   // The bookkeeping half of drop (mapping record, reverse map), without the munmap.
