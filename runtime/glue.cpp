@@ -1,9 +1,11 @@
 // Entry trampoline, exit path and inline-lookup miss path.
 //
-// enter: save host callee-saved registers and RSP (in the vCPU state), swap extended state
-// (host out, guest in), load guest flags and registers, jump to the block.
-// exit:  store guest registers and flags, clear DF, swap extended state back, restore RSP,
-// return to the dispatcher. The signal handler diverts faulting translated code here too.
+// enter: save host callee-saved registers and RSP (in the vCPU state), load the guest's SSE
+// state (or its whole extended state when the monitor changed the x87 part), load guest
+// flags and registers, jump to the block.
+// exit:  store guest registers and flags, clear DF, store the guest's SSE state and load the
+// host's MXCSR (the x87 part stays in the FPU: see vcpu.h), restore RSP, return to the
+// dispatcher. The signal handler diverts faulting translated code here too.
 #include "runtime/glue.h"
 
 #include <asmjit/x86.h>
@@ -18,6 +20,10 @@ namespace x86 = asmjit::x86;
 namespace off = vcpu_off;
 
 namespace {
+
+// The SSE part of the FXSAVE image: MXCSR at byte 24, XMM0-15 from byte 160.
+constexpr int32_t kFxMxcsr = off::kGuestFx + 24;
+constexpr int32_t kFxXmm = off::kGuestFx + 160;
 
 const x86::Gp kGuestRegs[8] = {x86::eax, x86::ecx, x86::edx, x86::ebx,
                                x86::r12d, x86::ebp, x86::esi, x86::edi};
@@ -36,8 +42,16 @@ Glue emit_glue(translator::TCache& tc) {
   a.mov(x86::r13, x86::rdi);
   a.mov(x86::qword_ptr(x86::r13, off::kHostRsp), x86::rsp);
   a.stmxcsr(x86::dword_ptr(x86::r13, off::kHostMxcsr));
-  a.fnstcw(x86::word_ptr(x86::r13, off::kHostFcw));
-  a.fxrstor64(x86::ptr(x86::r13, off::kGuestFx));
+  asmjit::Label light = a.newLabel(), loaded = a.newLabel();
+  a.cmp(x86::byte_ptr(x86::r13, off::kFxReload), 0);
+  a.je(light);
+  a.fxrstor64(x86::ptr(x86::r13, off::kGuestFx));  // x87 state set by the monitor
+  a.mov(x86::byte_ptr(x86::r13, off::kFxReload), 0);
+  a.jmp(loaded);
+  a.bind(light);
+  for (int i = 0; i < 16; ++i) a.movaps(x86::xmm(i), x86::ptr(x86::r13, kFxXmm + 16 * i));
+  a.ldmxcsr(x86::dword_ptr(x86::r13, kFxMxcsr));
+  a.bind(loaded);
   a.mov(x86::eax, x86::dword_ptr(x86::r13, off::kEflags));
   a.bt(x86::eax, 9);  // IF -> vif, for inline CLI/STI
   a.setc(x86::byte_ptr(x86::r13, off::kVif));
@@ -65,9 +79,8 @@ Glue emit_glue(translator::TCache& tc) {
   a.or_(x86::r14d, x86::r15d);
   a.mov(x86::dword_ptr(x86::r13, off::kEflags), x86::r14d);
   a.cld();
-  a.fxsave64(x86::ptr(x86::r13, off::kGuestFx));
-  a.fninit();
-  a.fldcw(x86::word_ptr(x86::r13, off::kHostFcw));
+  for (int i = 0; i < 16; ++i) a.movaps(x86::ptr(x86::r13, kFxXmm + 16 * i), x86::xmm(i));
+  a.stmxcsr(x86::dword_ptr(x86::r13, kFxMxcsr));
   a.ldmxcsr(x86::dword_ptr(x86::r13, off::kHostMxcsr));
   a.mov(x86::rsp, x86::qword_ptr(x86::r13, off::kHostRsp));
   a.add(x86::rsp, 8);

@@ -133,7 +133,22 @@ translator::ModeKey Machine::mode(bool one_shot) const {
                                v.eflags & kFlagTF, stack16, rdtsc_native);
 }
 
-void Machine::reset_extended_state() { init_guest_fx(vcpu().guest_fx); }
+void Machine::reset_extended_state() {
+  init_guest_fx(vcpu().guest_fx);
+  vcpu().fx_reload = 1;
+}
+
+// The guest's x87 state lives in the host FPU while run() runs (vcpu.h): copy it into the
+// FXSAVE image and leave the FPU empty for the host, as a call boundary expects.
+void Machine::save_x87_state() {
+  VcpuState& v = vcpu();
+  alignas(16) uint8_t image[512];
+  _fxsave64(image);
+  std::memcpy(v.guest_fx, image, 24);              // FCW FSW FTW FOP FIP FDP
+  std::memcpy(v.guest_fx + 32, image + 32, 128);   // ST0-ST7 (MXCSR at 24 is the guest's)
+  asm volatile("fninit");
+  v.fx_reload = 1;
+}
 
 void Machine::reset_protected_mode(uint32_t eip) {
   VcpuState& v = vcpu();
@@ -392,6 +407,7 @@ StopInfo Machine::run() {
     }
   }
   stats_.tsc_total += __rdtsc() - t_start;
+  save_x87_state();
   set_running_machine(nullptr);
   return stop_;
 }

@@ -136,6 +136,7 @@ class Machine : public devices::MachineControl {
  private:
   Machine(mmu::GuestRam ram, const MachineOptions& opt);
   void handle_fault();
+  void save_x87_state();  // the FPU's guest x87 state into vcpu.guest_fx, at the end of run()
   translator::Block* block_for(uint32_t eip, bool one_shot);
   void on_guest_write(uint32_t gpa, size_t len);
   // Between blocks: advance devices whose deadlines passed, take an external interrupt if

@@ -89,13 +89,16 @@ struct alignas(64) VcpuState {
   // instruction completes (SDM vol. 3, 6.8.3).
   bool interrupt_shadow = false;
 
-  // Extended state: the guest's while translated code runs, the host's otherwise. The host
-  // keeps only its control words across translated code: XMM registers are caller-saved in
-  // the SysV ABI and the x87 stack is empty at calls, so FNINIT plus the two control words
-  // is the whole of the host's state at the glue's call boundary.
+  // Extended state (FXSAVE layout). The SSE part (XMM0-15, MXCSR) is swapped at every
+  // entry and exit: the host's compiled code uses XMM registers and its own MXCSR. The x87
+  // part (FPU registers, control, status and tag words) stays in the host FPU between
+  // runs of translated code, because x86-64 host code never executes x87 instructions:
+  // monitor calls then cost no FXSAVE/FXRSTOR (docs/ARCHITECTURE.md, "Extended state").
+  // The x87 bytes here are current only outside Machine::run(); code that changes them sets
+  // fx_reload, and the next entry loads the whole area with FXRSTOR.
   alignas(16) uint8_t guest_fx[512];
   uint32_t host_mxcsr;
-  uint16_t host_fcw;
+  uint8_t fx_reload = 1;
 
   // The inline indirect-branch table (TC-owned, reached from the vCPU state).
   alignas(64) uint64_t ibl[kIblEntries];
@@ -133,7 +136,7 @@ inline constexpr int32_t kFaultError = offsetof(VcpuState, fault_error);
 inline constexpr int32_t kFaultKind = offsetof(VcpuState, fault_kind);
 inline constexpr int32_t kGuestFx = offsetof(VcpuState, guest_fx);
 inline constexpr int32_t kHostMxcsr = offsetof(VcpuState, host_mxcsr);
-inline constexpr int32_t kHostFcw = offsetof(VcpuState, host_fcw);
+inline constexpr int32_t kFxReload = offsetof(VcpuState, fx_reload);
 inline constexpr int32_t kIbl = offsetof(VcpuState, ibl);
 }  // namespace vcpu_off
 
