@@ -30,11 +30,12 @@ const x86::Gp kGuestRegs[8] = {x86::eax, x86::ecx, x86::edx, x86::ebx,
 
 }  // namespace
 
-Glue emit_glue(translator::TCache& tc) {
+Glue emit_glue(translator::TCache& tc, PortIoHelper port_io) {
   asmjit::CodeHolder code;
   code.init(asmjit::Environment(asmjit::Arch::kX64), tc.next_address());
   x86::Assembler a(&code);
   asmjit::Label enter = a.newLabel(), exit = a.newLabel(), miss = a.newLabel();
+  asmjit::Label io = a.newLabel();
 
   a.bind(enter);
   for (x86::Gp r : {x86::rbx, x86::rbp, x86::r12, x86::r13, x86::r14, x86::r15}) a.push(r);
@@ -93,6 +94,30 @@ Glue emit_glue(translator::TCache& tc) {
   a.mov(x86::dword_ptr(x86::r13, off::kExitReason), uint32_t(ExitReason::kIndirect));
   a.jmp(exit);
 
+  // port_io: called from a block (translator/emit_io.cpp). Keeps every guest register,
+  // the guest's flags and SSE state; x87 state stays in the FPU (C++ never touches it).
+  a.align(asmjit::AlignMode::kCode, 16);
+  a.bind(io);
+  a.pushfq();
+  for (x86::Gp r : {x86::rax, x86::rcx, x86::rdx, x86::rsi, x86::rdi}) a.push(r);
+  a.lea(x86::rsp, x86::ptr(x86::rsp, -8));  // block RSP is 16-aligned; call + 6 pushes + 8
+  for (int i = 0; i < 16; ++i) a.movaps(x86::ptr(x86::r13, kFxXmm + 16 * i), x86::xmm(i));
+  a.stmxcsr(x86::dword_ptr(x86::r13, kFxMxcsr));
+  a.ldmxcsr(x86::dword_ptr(x86::r13, off::kHostMxcsr));
+  a.cld();
+  a.mov(x86::rdi, x86::r13);
+  a.mov(x86::esi, x86::r14d);
+  a.mov(x86::edx, x86::r15d);
+  a.mov(x86::rax, reinterpret_cast<uint64_t>(port_io));
+  a.call(x86::rax);
+  a.mov(x86::r15, x86::rax);
+  a.ldmxcsr(x86::dword_ptr(x86::r13, kFxMxcsr));
+  for (int i = 0; i < 16; ++i) a.movaps(x86::xmm(i), x86::ptr(x86::r13, kFxXmm + 16 * i));
+  a.lea(x86::rsp, x86::ptr(x86::rsp, 8));
+  for (x86::Gp r : {x86::rdi, x86::rsi, x86::rdx, x86::rcx, x86::rax}) a.pop(r);
+  a.popfq();
+  a.ret();
+
   code.flatten();
   code.resolveUnresolvedLinks();
   code.relocateToBase(tc.next_address());
@@ -105,6 +130,7 @@ Glue emit_glue(translator::TCache& tc) {
   g.enter = reinterpret_cast<void (*)(VcpuState*, const void*)>(base + code.labelOffset(enter));
   g.addrs.exit = uint64_t(base + code.labelOffset(exit));
   g.addrs.ibl_miss = uint64_t(base + code.labelOffset(miss));
+  g.addrs.port_io = uint64_t(base + code.labelOffset(io));
   tc.seal_glue(tc.used() + size, g.addrs.ibl_miss);
   return g;
 }

@@ -14,6 +14,10 @@ struct Glue {
   translator::GlueAddrs addrs;  // exit and ibl_miss, which blocks jump to
 };
 
-Glue emit_glue(translator::TCache& tc);
+// Performs IN/OUT for translated code (runtime/monitor_io.cpp, port_io_from_block): `op` is
+// port | size << 16 | (OUT ? 1 << 24 : 0), `value` the OUT value. Returns the IN value.
+using PortIoHelper = uint32_t (*)(VcpuState* vcpu, uint32_t op, uint32_t value);
+
+Glue emit_glue(translator::TCache& tc, PortIoHelper port_io);
 
 }  // namespace bt86::runtime

@@ -66,7 +66,7 @@ Result<std::unique_ptr<Machine>> Machine::create(const MachineOptions& opt) {
   auto tc = translator::TCache::create(size_t(opt.tc_mib) << 20, &v);
   if (!tc) return std::unexpected(tc.error());
   m->tc_ = std::move(*tc);
-  m->glue_ = emit_glue(*m->tc_);
+  m->glue_ = emit_glue(*m->tc_, port_io_from_block);
   Machine* self = m.get();
   m->tc_->set_page_protector([self](uint32_t page, bool protect) {
     self->shadow_->set_code_page(page, protect);

@@ -9,6 +9,7 @@
 namespace bt86::runtime {
 
 class Machine;
+struct VcpuState;
 
 // Performs the instruction at vcpu.eip: updates state and eip, raises a guest exception,
 // or stops the VM.
@@ -38,6 +39,8 @@ bool perform_control(Machine& m, const translator::Insn& in, translator::Kind k)
 bool perform_segment(Machine& m, const translator::Insn& in, translator::Kind k);
 bool perform_string(Machine& m, const translator::Insn& in, translator::Kind k);
 bool perform_descriptor(Machine& m, const translator::Insn& in, translator::Kind k);
+// IN/OUT called from translated code through the glue (PortIoHelper in runtime/glue.h).
+uint32_t port_io_from_block(VcpuState* v, uint32_t op, uint32_t value);
 // Far JMP/CALL to `sel:offset` (runtime/monitor_far.cpp).
 bool perform_far_transfer(Machine& m, const translator::Insn& in, translator::Kind k,
                           uint16_t sel, uint32_t offset);

@@ -1,8 +1,10 @@
 // Port I/O: IN, OUT, INS, OUTS (every REP form) on the machine's port bus.
+#include "runtime/glue.h"
 #include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
 #include "runtime/privilege.h"
+#include "runtime/signals.h"
 #include "translator/translate.h"
 
 namespace bt86::runtime {
@@ -76,6 +78,21 @@ bool perform_io(Machine& m, const Insn& in, Kind k) {
     case Kind::Outs: return string_io(m, in, false);
     default: return false;
   }
+}
+
+uint32_t port_io_from_block(VcpuState* v, uint32_t op, uint32_t value) {
+  Machine& m = *running_machine();
+  const uint16_t port = uint16_t(op);
+  const unsigned size = (op >> 16) & 0xFF;
+  const bool out = op & (1u << 24);
+  m.stats().port_io_inline++;
+  uint32_t result = 0;
+  if (out) m.ports().write(port, size, value & (size == 4 ? ~0u : (1u << (8 * size)) - 1));
+  else result = m.ports().read(port, size);
+  // The block ends after this instruction; its next entry must reach the dispatcher when
+  // the access stopped the VM or asserted an interrupt the guest's IF lets in.
+  if (m.stopped() || (v->vif && v->intr)) v->pending = 1;
+  return result;
 }
 
 }  // namespace bt86::runtime

@@ -144,6 +144,7 @@ void on_fault(int sig, siginfo_t* si, void* ctx) {
 }  // namespace
 
 void set_running_machine(Machine* m) { g_running = m; }
+Machine* running_machine() { return g_running; }
 
 void install_fault_handlers() {
   static bool have_altstack = false;

@@ -9,6 +9,7 @@ class Machine;
 void install_fault_handlers();
 // The machine whose translated code is running on this thread (or nullptr).
 void set_running_machine(Machine* m);
+Machine* running_machine();
 
 // What the handler found; the dispatcher reads it from VcpuState::fault_kind.
 enum FaultKind : unsigned {

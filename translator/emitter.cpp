@@ -27,11 +27,15 @@ void Emitter::raw(std::initializer_list<uint8_t> bytes) {
   a_.embed(bytes.begin(), bytes.size());
 }
 
-void Emitter::jmp_abs(uint64_t target) {
+void Emitter::jmp_abs(uint64_t target) { rel32_abs(0xE9, target); }
+
+void Emitter::call_abs(uint64_t target) { rel32_abs(0xE8, target); }
+
+void Emitter::rel32_abs(uint8_t opcode, uint64_t target) {
   int64_t rel = int64_t(target) - int64_t(base_ + a_.offset() + 5);
   BT_ASSERT(rel == int32_t(rel), "glue out of rel32 reach");
   int32_t r = int32_t(rel);
-  uint8_t b[5] = {0xE9, uint8_t(r), uint8_t(r >> 8), uint8_t(r >> 16), uint8_t(r >> 24)};
+  uint8_t b[5] = {opcode, uint8_t(r), uint8_t(r >> 8), uint8_t(r >> 16), uint8_t(r >> 24)};
   a_.embed(b, 5);
 }
 

@@ -25,6 +25,8 @@ namespace bt86::translator {
 struct GlueAddrs {
   uint64_t exit = 0;      // save guest registers, return to the dispatcher
   uint64_t ibl_miss = 0;  // r15d = target EIP: record it, exit as kIndirect
+  uint64_t port_io = 0;   // called: r14d = port | size << 16 | out << 24, r15d = OUT value;
+                          // returns the IN value in r15d
 };
 
 class TCache;
@@ -50,6 +52,7 @@ class Emitter {
   void emit_pushf_inline();                     // emit_flags.cpp
   void emit_popf_inline(uint32_t eip);          // emit_flags.cpp
   void emit_cli_sti_inline(bool sti);           // emit_flags.cpp
+  void emit_port_io(const Insn& in, Kind kind);  // emit_io.cpp: IN/OUT without an exit
 
   // Results.
   bool ok() const { return error_.empty(); }
@@ -112,7 +115,8 @@ class Emitter {
   asmjit::x86::Assembler& as() { return a_; }
   const GlueAddrs& glue() const { return glue_; }
   uint64_t base() const { return base_; }
-  void jmp_abs(uint64_t target);  // rel32 jmp to a glue address
+  void jmp_abs(uint64_t target);   // rel32 jmp to a glue address
+  void call_abs(uint64_t target);  // rel32 call to a glue address (only port_io)
   // lea dst32, [base32 + disp]: 32-bit wrap-around, flags untouched.
   void lea32(ZydisRegister dst, ZydisRegister base, int64_t disp);
   // Stack memory [base + disp] through SS (base: r12d for ESP, or EBP). With a based SS the
@@ -127,6 +131,7 @@ class Emitter {
 
  private:
   void emit_entry_check(bool flags_live);
+  void rel32_abs(uint8_t opcode, uint64_t target);
   void count(int32_t vcpu_offset);  // flag-free 64-bit increment in the vCPU state
   uint32_t here() const { return uint32_t(code_.sectionById(0)->buffer().size()); }
 

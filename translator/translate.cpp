@@ -37,6 +37,13 @@ bool performed_inline(const Insn& in, Kind k, ModeKey mode, bool enabled) {
   return false;
 }
 
+// IN/OUT through the glue's port-bus call instead of an exit: where every port is open to
+// the guest (CPL <= IOPL) and nothing needs to observe the instruction in the monitor.
+bool port_io_inline(Kind k, ModeKey mode, bool enabled) {
+  return enabled && (k == Kind::In || k == Kind::Out) && (mode.bits & kModeIfAllowed) &&
+         !(mode.bits & (kModeOneShot | kModeSingleStep));
+}
+
 // Shifts and rotates by CL (or by an immediate that masks to 0) leave flags unchanged when
 // the count is 0, so they do not count as writing flags.
 bool count_may_be_zero(const Insn& in) {
@@ -172,10 +179,15 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
       sti_to_monitor = insns.size() - 1;
       limit = uint32_t(insns.size());
     }
+    // The block ends after a port access performed inline (emit_io.cpp says why).
+    if (port_io_inline(k, mode, opt_.inline_sensitive)) limit = uint32_t(insns.size());
     pc = in.next_eip();
     if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
     bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;
-    if ((ends_block(k) && !performed_inline(in, k, mode, opt_.inline_sensitive)) || to_monitor || crosses_page) break;
+    if ((ends_block(k) && !performed_inline(in, k, mode, opt_.inline_sensitive) &&
+         !port_io_inline(k, mode, opt_.inline_sensitive)) ||
+        to_monitor || crosses_page)
+      break;
   }
 
   if (opt_.trace_in_asm) {
@@ -227,6 +239,10 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
             break;
           }
           e.emit_cli_sti_inline(k == Kind::Sti);
+          break;
+        }
+        if (port_io_inline(k, mode, opt_.inline_sensitive)) {
+          e.emit_port_io(in, k);
           break;
         }
         e.emit_monitor_exit(in);

@@ -123,6 +123,15 @@ bool verify_block(const uint8_t* code, size_t size, uint64_t address, const Glue
       *why = strfmt("+0x%zx %s: %s", pc, ZydisMnemonicGetString(z.mnemonic), what);
       return false;
     };
+    // The one call: IN/OUT into the glue's port-bus trampoline (translator/emit_io.cpp).
+    if (z.mnemonic == ZYDIS_MNEMONIC_CALL && glue.port_io != 0 &&
+        ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+      uint64_t target = 0;
+      ZydisCalcAbsoluteAddress(&z, &ops[0], address + pc, &target);
+      if (target != glue.port_io) return reject("call to anything but the port-I/O glue");
+      pc += z.length;
+      continue;
+    }
     if (forbidden(z)) return reject("instruction not allowed in translated code");
     if (writes_system_register(z, ops)) return reject("writes a segment, control or debug register");
 

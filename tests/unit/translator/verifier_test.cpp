@@ -23,12 +23,14 @@ using Bytes = std::vector<uint8_t>;
 constexpr uint64_t kBlock = 0x7f0000001000;   // where the block "sits"
 constexpr uint64_t kExit = 0x7f0000000100;    // glue.exit
 constexpr uint64_t kIblMiss = 0x7f0000000200; // glue.ibl_miss
+constexpr uint64_t kPortIo = 0x7f0000000400;  // glue.port_io
 constexpr uint32_t kPlaceholder = 0x11223344;
 
 bt86::translator::GlueAddrs glue() {
   bt86::translator::GlueAddrs g;
   g.exit = kExit;
   g.ibl_miss = kIblMiss;
+  g.port_io = kPortIo;
   return g;
 }
 
@@ -128,6 +130,10 @@ TEST_CASE("the verifier rejects control transfers that leave the block", "[trans
   SECTION("call rel32, even to the glue") {
     require_rejected({0xe8, 0xfb, 0xf0, 0xff, 0xff});  // call 0x7f0000000100
   }
+  SECTION("jmp rel32 to the port-I/O glue, which only a call may reach") {
+    require_rejected({0xe9, 0xfb, 0xf3, 0xff, 0xff});  // jmp 0x7f0000000400
+  }
+  SECTION("call rax") { require_rejected({0xff, 0xd0}); }
   SECTION("ret") { require_rejected({0xc3}); }
   SECTION("jmp rax") { require_rejected({0xff, 0xe0}); }
   SECTION("jmp [rax]") { require_rejected({0xff, 0x20}); }
@@ -152,6 +158,10 @@ TEST_CASE("the verifier rejects control transfers that leave the block", "[trans
     // 65 43 ff a4 f5 <disp32>   jmp gs:[r13+r14*8+kIbl]
     require_rejected(with_disp({0x65, 0x43, 0xff, 0xa4, 0xf5, 0x44, 0x33, 0x22, 0x11}, 5, off::kIbl));
   }
+}
+
+TEST_CASE("the verifier accepts a call to the port-I/O glue", "[translator]") {
+  require_accepted({0xe8, 0xfb, 0xf3, 0xff, 0xff});  // call 0x7f0000000400
 }
 
 TEST_CASE("the verifier accepts the inline-table jump with a 16-bit index", "[translator]") {
