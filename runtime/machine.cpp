@@ -383,7 +383,7 @@ StopInfo Machine::run() {
       case ExitReason::kMonitor: {
         stats_.exits_monitor++;
         uint64_t t0 = __rdtsc();
-        perform_monitor_call(*this);
+        perform_monitor_call(*this, v.exit_slot);
         stats_.tsc_monitor += __rdtsc() - t0;
         break;
       }

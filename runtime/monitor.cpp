@@ -118,25 +118,24 @@ namespace {
 // Decoded monitor instructions by EIP. An entry is used only if the guest's bytes at EIP
 // are still the ones it was decoded from, so self-modifying code needs no invalidation.
 // Decoding is a pure function of the bytes and EIP: one table serves every machine.
-struct DecodedInsn {
-  Insn in;
-  Kind kind = Kind::Undef;
-  bool valid = false;
-};
 constexpr size_t kDecodeCacheSize = 256;
-DecodedInsn g_decoded[kDecodeCacheSize];
+translator::MonitorSite g_decoded[kDecodeCacheSize];
+bool g_decoded_valid[kDecodeCacheSize];
 
 // The instruction at EIP, decoded and classified; nullptr if it raised (#PF on the fetch,
 // #UD on bytes that do not decode).
-const DecodedInsn* decode_at(Machine& m, uint32_t eip) {
+const translator::MonitorSite* decode_at(Machine& m, uint32_t eip) {
   uint8_t bytes[15];
   uint32_t fault_linear = 0, fault_error = translator::kOutsideRam;
   const size_t n = m.translator().fetch(eip, bytes, &fault_linear, &fault_error);
-  DecodedInsn& e = g_decoded[(eip ^ (eip >> 8)) % kDecodeCacheSize];
-  if (e.valid && e.in.eip == eip && e.in.z.length <= n &&
-      std::memcmp(e.in.bytes, bytes, e.in.z.length) == 0)
+  const size_t slot = (eip ^ (eip >> 8)) % kDecodeCacheSize;
+  translator::MonitorSite& e = g_decoded[slot];
+  if (g_decoded_valid[slot] && e.in.eip == eip && e.in.z.length <= n &&
+      std::memcmp(e.in.bytes, bytes, e.in.z.length) == 0) {
+    e.mode_vector = translator::mode_exception(e.in, m.mode());
     return &e;
-  e.valid = false;
+  }
+  g_decoded_valid[slot] = false;
   if (n == 0 && fault_error != translator::kOutsideRam) {
     m.vcpu().cr2 = fault_linear;
     m.raise(14, true, fault_error);
@@ -148,22 +147,24 @@ const DecodedInsn* decode_at(Machine& m, uint32_t eip) {
     return nullptr;
   }
   e.kind = translator::classify(e.in);
-  e.valid = true;
+  e.mode_vector = translator::mode_exception(e.in, m.mode());
+  g_decoded_valid[slot] = true;
   return &e;
 }
 
 }  // namespace
 
-void perform_monitor_call(Machine& m) {
+void perform_monitor_call(Machine& m, uint32_t site) {
   VcpuState& v = m.vcpu();
-  const DecodedInsn* decoded = decode_at(m, v.eip);
+  const translator::MonitorSite* decoded =
+      site != translator::kNoMonitorSite ? &m.tc().monitor_site(site) : decode_at(m, v.eip);
   if (!decoded) return;
   const Insn& in = decoded->in;
   const Kind k = decoded->kind;
   m.stats().monitor[size_t(k)]++;
   // The translator sends an instruction here when the mode makes it fault before it
   // executes: x87/SSE under CR0/CR4, or memory through a null segment.
-  if (int vector = translator::mode_exception(in, m.mode()); vector >= 0) {
+  if (int vector = decoded->mode_vector; vector >= 0) {
     m.raise(vector, pushes_error_code(vector), 0);
     return;
   }

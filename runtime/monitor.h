@@ -12,8 +12,9 @@ class Machine;
 struct VcpuState;
 
 // Performs the instruction at vcpu.eip: updates state and eip, raises a guest exception,
-// or stops the VM.
-void perform_monitor_call(Machine& m);
+// or stops the VM. `site` is the exit's decoded instruction (translator::MonitorSite), or
+// kNoMonitorSite: the monitor fetches and decodes it.
+void perform_monitor_call(Machine& m, uint32_t site);
 
 // --- Shared by the family files (runtime/monitor_*.cpp). ---
 uint32_t read_reg(const Machine& m, ZydisRegister r);

@@ -37,7 +37,7 @@ void Emitter::emit_string(const Insn& in, Kind kind) {
         seg_class(mode_, segment_index(in.ops[i].mem.segment)) == SegClass::kLimited)
       through_limited = true;
   if (in.z.address_width != 32 || through_limited) {
-    emit_monitor_exit(in);
+    emit_monitor_exit(in, kind);
     return;
   }
   const bool uses_si = kind == Kind::Movs || kind == Kind::Cmps || kind == Kind::Lods;

@@ -3,6 +3,7 @@
 
 #include "common/assert.h"
 #include "runtime/vcpu.h"
+#include "translator/classify.h"
 #include "translator/tcache.h"
 #include "translator/translate.h"
 
@@ -217,13 +218,20 @@ void Emitter::begin_insn(const Insn& in) {
 
 void Emitter::end_with_jump(uint32_t target_eip) { direct_exit(target_eip); }
 
-void Emitter::monitor_exit(uint32_t eip) {
+void Emitter::monitor_exit(uint32_t eip, uint32_t site) {
   a_.mov(x86::dword_ptr(x86::r13, off::kEip), eip);
   a_.mov(x86::dword_ptr(x86::r13, off::kExitReason), uint32_t(runtime::ExitReason::kMonitor));
+  a_.mov(x86::dword_ptr(x86::r13, off::kExitSlot), site);
   jmp_abs(glue_.exit);
 }
 
-void Emitter::emit_monitor_exit(const Insn& in) { monitor_exit(in.eip); }
+void Emitter::emit_monitor_exit(const Insn& in, Kind kind) {
+  const int vector = mode_exception(in, mode_);
+  // The translator files an instruction its mode makes fault as Undef; the monitor counts
+  // it under its own row.
+  if (kind == Kind::Undef && vector >= 0) kind = classify(in);
+  monitor_exit(in.eip, tc_.add_monitor_site({in, kind, vector}));
+}
 
 void Emitter::direct_exit(uint32_t target_eip) {
   uint32_t at = uint32_t(a_.offset());

@@ -18,6 +18,7 @@
 #include "translator/block.h"
 #include "translator/decode.h"
 #include "translator/insn_table.h"
+#include "translator/tcache.h"
 
 namespace bt86::translator {
 
@@ -48,7 +49,7 @@ class Emitter {
   void emit_stack(const Insn& in, Kind kind);   // emit_stack.cpp
   void emit_string(const Insn& in, Kind kind);  // emit_string.cpp
   void emit_branch(const Insn& in, Kind kind);  // emit_branch.cpp
-  void emit_monitor_exit(const Insn& in);       // the monitor performs it
+  void emit_monitor_exit(const Insn& in, Kind kind);  // the monitor performs it
   void emit_pushf_inline();                     // emit_flags.cpp
   void emit_popf_inline(uint32_t eip);          // emit_flags.cpp
   void emit_cli_sti_inline(bool sti);           // emit_flags.cpp
@@ -109,7 +110,8 @@ class Emitter {
   void direct_exit_jcc(asmjit::x86::CondCode cc, uint32_t target_eip);
   void indirect_jump_r15();                          // inline lookup on r15d
   void set_ibl_salt(uint32_t salt) { ibl_salt_ = salt; }
-  void monitor_exit(uint32_t eip);
+  // Leaves for the monitor at `eip`; `site` names the decoded instruction (TCache).
+  void monitor_exit(uint32_t eip, uint32_t site = kNoMonitorSite);
   void raw(std::initializer_list<uint8_t> bytes);
 
   asmjit::x86::Assembler& as() { return a_; }

@@ -294,6 +294,7 @@ void TCache::flush() {
   by_address_.clear();
   blocks_.clear();
   slots_.clear();
+  monitor_sites_.clear();
   for (auto& links : cross_links_) links.clear();  // their slots are gone with the arena
   top_ = glue_end_;
   reset_ibl();

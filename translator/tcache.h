@@ -13,8 +13,21 @@
 #include "common/result.h"
 #include "runtime/vcpu.h"
 #include "translator/block.h"
+#include "translator/decode.h"
+#include "translator/insn_table.h"
 
 namespace bt86::translator {
+
+// An instruction a block leaves to the monitor, decoded when the block was translated: the
+// exit names it (VcpuState::exit_slot), so the monitor neither fetches nor decodes it again.
+// The block's bytes stay those of the instruction while the block exists (writes to them
+// invalidate it), and sites live until the cache is flushed, like the blocks.
+struct MonitorSite {
+  Insn in;
+  Kind kind = Kind::Undef;
+  int mode_vector = -1;  // the exception the block's mode makes it raise first, or -1
+};
+inline constexpr uint32_t kNoMonitorSite = ~0u;
 
 struct TCacheStats {
   uint64_t blocks = 0, insns = 0, guest_bytes = 0, host_bytes = 0;
@@ -44,6 +57,11 @@ class TCache {
   // Copies `size` bytes of emitted code to the arena and indexes the block.
   Block* install(Block proto, const uint8_t* code, size_t size,
                  const std::vector<PendingExit>& exits);
+  uint32_t add_monitor_site(const MonitorSite& site) {
+    monitor_sites_.push_back(site);
+    return uint32_t(monitor_sites_.size() - 1);
+  }
+  const MonitorSite& monitor_site(uint32_t id) const { return monitor_sites_[id]; }
   // The block for linear `eip` whose first byte is on guest-physical page `page`.
   // A direct-mapped cache answers most lookups with one probe; the hash index holds all.
   Block* lookup(uint32_t eip, uint32_t page, ModeKey mode) {
@@ -147,6 +165,7 @@ class TCache {
   std::deque<Block> blocks_;             // stable addresses; cleared by flush()
   std::vector<Block*> by_address_;       // ascending host address
   std::unordered_map<Key, Block*, KeyHash> index_;
+  std::deque<MonitorSite> monitor_sites_;  // by id; a deque: references stay valid
   std::vector<Block*> lookup_cache_ = std::vector<Block*>(1u << kLookupCacheBits);  // or null
   std::unordered_map<uint32_t, boost::container::small_vector<Block*, 4>> pages_;
   std::vector<Slot> slots_;

@@ -245,10 +245,10 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
           e.emit_port_io(in, k);
           break;
         }
-        e.emit_monitor_exit(in);
+        e.emit_monitor_exit(in, k);
         ended = true;
         break;
-      case Treatment::Undef: e.emit_monitor_exit(in); ended = true; break;
+      case Treatment::Undef: e.emit_monitor_exit(in, k); ended = true; break;
     }
     if (!e.ok()) {
       failure_ = {in.eip, strfmt("cannot translate %s (%s) at 0x%08x: %s",
