@@ -69,6 +69,12 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   auto cs = read_descriptor(m, gate.selector);
   if (!cs || !cs->is_code() || (gate.selector & ~3u) == 0) return Nested{13, gate.selector & ~3u};
   if (!cs->present) return Nested{11, gate.selector & ~3u};
+  if (!cs->db) {
+    m.stop(StopKind::kGuestError, kStatusGuestError,
+           strfmt("IDT vector %d enters a 16-bit code segment (D = 0), not supported yet",
+                  vector));
+    return std::nullopt;
+  }
   // A non-conforming handler runs at its DPL: from an outer level, on the stack the TSS
   // gives for that level, with the old SS:ESP saved in the frame (SDM 6.12.1).
   const bool conforming = cs->type & 4;
@@ -101,6 +107,8 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   uint32_t esp = stack.esp;
   if (segment_fault(target_ss, true, esp - 4 * n, 4 * n, Access::kWrite))
     return Nested{12, switching ? (stack.ss & ~3u) | ext : ext};
+  // The handler's EIP is an offset in its code segment, which may have any base and limit.
+  if (gate.offset > cs->limit) return Nested{13, ext};
   for (int i = 0; i < n; ++i) {
     esp -= 4;
     LinearStatus s = write_linear(m, esp + target_ss.base, 4, frame[n - 1 - i], new_cpl == 3);
@@ -120,10 +128,6 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   v.eflags &= ~(kFlagTF | kFlagNT | kFlagRF | kFlagVM);
   if (gate.type == 14) v.eflags &= ~kFlagIF;
   v.eip = gate.offset;
-  if (cs->base != 0 || cs->limit != 0xFFFFFFFF)
-    m.stop(StopKind::kGuestError, kStatusGuestError,
-           strfmt("IDT vector %d enters a non-flat code segment (base 0x%08x), not supported yet",
-                  vector, cs->base));
   return std::nullopt;
 }
 

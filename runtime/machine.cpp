@@ -121,16 +121,23 @@ translator::ModeKey Machine::mode(bool one_shot) const {
   const VcpuState& v = *vcpu_;
   translator::SegClass segs[6];
   for (int i = 0; i < 6; ++i) segs[i] = segment_class(v.seg[i]);
-  segs[kCS] = (v.seg[kCS].base == 0 && v.seg[kCS].limit == 0xFFFFFFFF)
-                  ? translator::SegClass::kFlat
-                  : translator::SegClass::kLimited;
+  // CS-relative reads: flat and based code segments add their base; a limit below 4 GiB
+  // or an execute-only type needs the run-time check (a write through CS is #GP anyway).
+  const Segment& cs = v.seg[kCS];
+  segs[kCS] = (cs.base == 0 && cs.limit == 0xFFFFFFFF) ? translator::SegClass::kFlat
+              : (cs.limit == 0xFFFFFFFF && (cs.attrib & 2)) ? translator::SegClass::kBased
+                                                           : translator::SegClass::kLimited;
   const bool if_allowed = v.cpl <= ((v.eflags & kFlagIOPL) >> 12);
   const bool stack16 = !(v.seg[kSS].attrib & 0x400);  // SS.B clear: PUSH/POP use SP
   // RDTSC runs as the host instruction when the guest TSC is the host's and CR4.TSD
   // does not make it fault here.
   const bool rdtsc_native = v.tsc_offset == 0 && (v.cpl == 0 || !(v.cr4 & (1u << 2)));
-  return translator::make_mode(v.cr0, v.cr4, segs, one_shot, if_allowed, v.cpl == 0,
-                               v.eflags & kFlagTF, stack16, rdtsc_native);
+  translator::ModeKey key = translator::make_mode(v.cr0, v.cr4, segs, one_shot, if_allowed,
+                                                 v.cpl == 0, v.eflags & kFlagTF, stack16,
+                                                 rdtsc_native);
+  key.cs_base = cs.base;  // EIPs are offsets in CS (translator/block.h)
+  key.cs_limit = cs.limit;
+  return key;
 }
 
 void Machine::reset_extended_state() {
@@ -186,7 +193,7 @@ void Machine::stop(StopKind kind, int status, std::string message) {
 
 std::string Machine::describe_insn_at(uint32_t eip) {
   uint8_t bytes[15];
-  size_t n = translator_->fetch(eip, bytes);
+  size_t n = translator_->fetch(vcpu().seg[kCS].base + eip, bytes);
   if (n == 0) return "(outside RAM)";
   translator::Insn in;
   if (translator::decode(bytes, n, eip, &in) != translator::DecodeStatus::kOk)
@@ -234,10 +241,19 @@ void Machine::invlpg(uint32_t linear) {
 
 translator::Block* Machine::block_for(uint32_t eip, bool one_shot) {
   translator::ModeKey mode = this->mode(one_shot);
-  // Blocks are found by linear EIP and the physical page it maps to now.
-  auto phys = translator_->code_address(eip);
+  // An EIP beyond the CS limit (code ran off its end, a task switch or an inner-level
+  // return landed there): the fetch raises #GP(0) at that EIP. Branches check their
+  // targets themselves, so their #GP comes from the branch.
+  if (eip > mode.cs_limit) {
+    raise(13, true, 0);
+    return nullptr;
+  }
+  // Blocks are found by EIP (an offset in CS; the mode holds CS's base and limit) and the
+  // physical page its linear address maps to now.
+  const uint32_t linear = mode.cs_base + eip;
+  auto phys = translator_->code_address(linear);
   if (!phys && phys.error() != translator::kOutsideRam) {
-    vcpu().cr2 = eip;
+    vcpu().cr2 = linear;
     raise(14, true, phys.error());
     return nullptr;
   }
@@ -245,7 +261,7 @@ translator::Block* Machine::block_for(uint32_t eip, bool one_shot) {
     if (translator::Block* b = tc_->lookup(eip, *phys >> 12, mode)) {
       // A block whose last instruction crosses into the next page needs that page unchanged.
       if (b->pages[1] == ~0u) return b;
-      auto second = translator_->code_address((eip | 0xFFF) + 1);
+      auto second = translator_->code_address((linear | 0xFFF) + 1);
       if (second && (*second >> 12) == b->pages[1]) return b;
     }
   }

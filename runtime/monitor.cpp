@@ -122,12 +122,19 @@ constexpr size_t kDecodeCacheSize = 256;
 translator::MonitorSite g_decoded[kDecodeCacheSize];
 bool g_decoded_valid[kDecodeCacheSize];
 
-// The instruction at EIP, decoded and classified; nullptr if it raised (#PF on the fetch,
-// #UD on bytes that do not decode).
+// The instruction at EIP (an offset in CS), decoded and classified; nullptr if it raised
+// (#GP(0) past the CS limit, #PF on the fetch, #UD on bytes that do not decode).
 const translator::MonitorSite* decode_at(Machine& m, uint32_t eip) {
   uint8_t bytes[15];
   uint32_t fault_linear = 0, fault_error = translator::kOutsideRam;
-  const size_t n = m.translator().fetch(eip, bytes, &fault_linear, &fault_error);
+  const Segment& cs = m.vcpu().seg[kCS];
+  size_t n = eip > cs.limit ? 0
+                            : m.translator().fetch(cs.base + eip, bytes, &fault_linear,
+                                                   &fault_error);
+  // Bytes beyond the CS limit are not fetched: an instruction that needs them is #GP(0).
+  const uint64_t in_limit = eip > cs.limit ? 0 : uint64_t(cs.limit) - eip + 1;
+  const bool clamped = n >= in_limit;
+  if (clamped) n = size_t(in_limit);
   const size_t slot = (eip ^ (eip >> 8)) % kDecodeCacheSize;
   translator::MonitorSite& e = g_decoded[slot];
   if (g_decoded_valid[slot] && e.in.eip == eip && e.in.z.length <= n &&
@@ -136,6 +143,11 @@ const translator::MonitorSite* decode_at(Machine& m, uint32_t eip) {
     return &e;
   }
   g_decoded_valid[slot] = false;
+  if (clamped && (n == 0 || translator::decode(bytes, n, eip, &e.in) ==
+                                translator::DecodeStatus::kTruncated)) {
+    m.raise(13, true, 0);
+    return nullptr;
+  }
   if (n == 0 && fault_error != translator::kOutsideRam) {
     m.vcpu().cr2 = fault_linear;
     m.raise(14, true, fault_error);

@@ -16,8 +16,9 @@ using translator::Kind;
 
 namespace {
 
-// Loads CS for a far transfer at the current privilege level. false: raised or stopped.
-bool load_code_segment(Machine& m, const Insn& in, uint16_t selector) {
+// Loads CS for a return to `eip` at the current privilege level (any base and limit; the
+// return EIP must be within the limit, else #GP(0)). false: raised or stopped.
+bool load_code_segment(Machine& m, const Insn& in, uint16_t selector, uint32_t eip) {
   VcpuState& v = m.vcpu();
   if ((selector & ~3u) == 0) {
     m.raise(13, true, 0);
@@ -39,8 +40,11 @@ bool load_code_segment(Machine& m, const Insn& in, uint16_t selector) {
     m.raise(11, true, selector & ~3u);
     return false;
   }
-  if (d->base != 0 || d->limit != 0xFFFFFFFF || !d->db)
-    return stop_unsupported(m, in, "a code segment that is not flat 32-bit");
+  if (!d->db) return stop_unsupported(m, in, "a 16-bit code segment (D = 0)");
+  if (eip > d->limit) {
+    m.raise(13, true, 0);
+    return false;
+  }
   v.seg[kCS] = Segment{uint16_t((selector & ~3u) | v.cpl), d->base, d->limit, d->attrib};
   return true;
 }
@@ -77,8 +81,8 @@ std::optional<Descriptor> outer_code(Machine& m, const Insn& in, uint16_t cs) {
     m.raise(11, true, cs & ~3u);
     return std::nullopt;
   }
-  if (d->base != 0 || d->limit != 0xFFFFFFFF || !d->db) {
-    stop_unsupported(m, in, "a code segment that is not flat 32-bit");
+  if (!d->db) {
+    stop_unsupported(m, in, "a 16-bit code segment (D = 0)");
     return std::nullopt;
   }
   return d;
@@ -98,6 +102,10 @@ bool return_outer(Machine& m, const Insn& in, uint16_t cs, SegAddr at, unsigned 
   Descriptor ss_desc;
   if (auto r = outer_stack(m, uint16_t(ss), rpl, &ss_desc)) {
     if (r->vector >= 0) m.raise(r->vector, true, r->error);
+    return false;
+  }
+  if (eip > code->limit) {
+    m.raise(13, true, 0);
     return false;
   }
   v.eflags = (v.eflags & ~eflags_mask) | (eflags & eflags_mask) | 0x2;
@@ -140,7 +148,7 @@ bool iret(Machine& m, const Insn& in) {
   if (rpl > v.cpl)
     return return_outer(m, in, uint16_t(cs), stack_slot(v, 3 * n), n, 0, uint32_t(fl), mask,
                         uint32_t(eip));
-  if (!load_code_segment(m, in, uint16_t(cs))) return false;
+  if (!load_code_segment(m, in, uint16_t(cs), uint32_t(eip))) return false;
   v.eflags = (v.eflags & ~mask) | (uint32_t(fl) & mask) | 0x2;
   v.gpr[4] += 3 * n;
   v.eip = uint32_t(eip);
@@ -189,7 +197,7 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
       if ((cs & 3) > v.cpl)
         return return_outer(m, in, uint16_t(cs), stack_slot(v, int32_t(2 * n + extra)), n, extra,
                             0, 0, uint32_t(eip));
-      if (!load_code_segment(m, in, uint16_t(cs))) return false;
+      if (!load_code_segment(m, in, uint16_t(cs), uint32_t(eip))) return false;
       v.gpr[4] += 2 * n + extra;
       v.eip = uint32_t(eip);
       return false;

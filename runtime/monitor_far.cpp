@@ -53,8 +53,7 @@ bool check_code(Machine& m, const Insn& in, uint16_t sel, const Descriptor& d, b
     m.raise(11, true, sel & ~3u);
     return false;
   }
-  if (d.base != 0 || d.limit != 0xFFFFFFFF || !d.db)
-    return stop_unsupported(m, in, "a code segment that is not flat 32-bit");
+  if (!d.db) return stop_unsupported(m, in, "a 16-bit code segment (D = 0)");
   return true;
 }
 
@@ -149,6 +148,7 @@ bool call_inward(Machine& m, const Insn& in, const FarTarget& t) {
     m.raise(*vec, true, stack.ss & ~3u);
     return false;
   }
+  if (t.eip > t.code.limit) return gp(m, 0);
   uint32_t esp = stack.esp;
   for (int i = 0; i < n; ++i) {
     esp -= 4;
@@ -169,12 +169,15 @@ bool perform_far_transfer(Machine& m, const Insn& in, Kind k, uint16_t sel, uint
   auto t = resolve(m, in, sel, offset, is_call);
   if (!t) return false;
   if (t->cpl < v.cpl) return call_inward(m, in, *t);
+  // The new EIP must be within the new CS's limit (#GP(0)); CALL checks its stack first.
+  if (!is_call && t->eip > t->code.limit) return gp(m, 0);
   if (is_call) {
     // Both pushes are checked before ESP moves. PUSH CS writes 16 bits into its slot.
     const unsigned n = t->push_size;
     const SegAddr frame = stack_slot(v, -2 * int32_t(n));
-    if (!check_access(m, frame, 2 * n, Access::kWrite) ||
-        !write_mem(m, frame.plus(n), n == 4 ? 4 : 2, v.seg[kCS].selector) ||
+    if (!check_access(m, frame, 2 * n, Access::kWrite)) return false;
+    if (t->eip > t->code.limit) return gp(m, 0);
+    if (!write_mem(m, frame.plus(n), n == 4 ? 4 : 2, v.seg[kCS].selector) ||
         !write_mem(m, frame, n, in.next_eip()))
       return false;
     v.gpr[4] = frame.offset;

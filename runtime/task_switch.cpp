@@ -247,8 +247,8 @@ std::optional<Raise> load_task_segments(Machine& m, const TssImage& next, uint32
   if (auto r = check_code(m, cs, ext, &code)) return r;
   if (auto r = load_stack(m, next.seg[kSS], ext)) return r;
   if (!code.present) return fault(11, cs, ext);
-  if (code.base != 0 || code.limit != 0xFFFFFFFF || !code.db) {
-    stop_task(m, "a code segment that is not flat 32-bit", v.tr.selector);
+  if (!code.db) {
+    stop_task(m, "a 16-bit code segment (D = 0)", v.tr.selector);
     return kStopped;
   }
   mark_accessed(m, cs);

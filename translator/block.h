@@ -34,11 +34,18 @@ struct PendingExit {
 // The mode a block was translated under; a block only runs under the same key.
 struct ModeKey {
   uint32_t bits = 0;  // CPL, code size, paging, single-step: see translator/translate.h
+  // The code segment: EIPs are offsets in it, fetched at linear cs_base + EIP, and an
+  // instruction or branch target beyond cs_limit raises #GP(0). Flat: 0 and 4 GiB - 1.
+  uint32_t cs_base = 0;
+  uint32_t cs_limit = 0xFFFFFFFF;
   bool operator==(const ModeKey&) const = default;
+  bool flat_code() const { return cs_base == 0 && cs_limit == 0xFFFFFFFF; }
+  // Folds the key into 32 bits for hashing (the flat case hashes as `bits` alone).
+  uint32_t hash() const { return bits ^ (cs_base * 0x9E3779B1u) ^ ~cs_limit; }
 };
 
 struct Block {
-  uint32_t eip = 0;
+  uint32_t eip = 0;               // offset in the mode's code segment
   ModeKey mode;
   uint32_t guest_size = 0;
   uint32_t insn_count = 0;
@@ -55,6 +62,7 @@ struct Block {
   boost::container::small_vector<uint32_t, 2> exit_slots;  // direct exits it owns
   boost::container::small_vector<uint32_t, 4> incoming;    // slots linked to it
 
+  uint32_t linear() const { return eip + mode.cs_base; }  // linear address of the first byte
   uint8_t* entry() const { return code + entry_off; }
   uint8_t* indirect_entry() const { return code; }
   bool contains_host(const uint8_t* p) const { return p >= code && p < code + code_size; }

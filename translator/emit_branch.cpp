@@ -50,6 +50,15 @@ void emit_loop(Emitter& e, const Insn& in) {
   const uint32_t taken = relative_target(in);
   const uint32_t fall = in.next_eip();
   x86::Assembler& a = e.as();
+  // A taken side beyond the CS limit raises #GP(0) at the LOOP with ECX as it was.
+  auto taken_exit = [&] {
+    if (!e.beyond_cs_limit(taken)) return e.direct_exit(taken);
+    if (in.z.mnemonic != ZYDIS_MNEMONIC_JECXZ && in.z.mnemonic != ZYDIS_MNEMONIC_JCXZ) {
+      if (in.z.address_width == 32) e.raw({0x8D, 0x49, 0x01});  // lea ecx,[rcx+1]
+      else e.raw({0x66, 0x8D, 0x49, 0x01});                     // lea cx,[rcx+1]
+    }
+    e.fault_exit(13, in.eip);
+  };
   if (in.z.address_width == 32) {
     // The host's own LOOPcc/JECXZ with addr32 test ECX; rel8 5 skips the fallthrough exit.
     uint8_t opc = in.z.mnemonic == ZYDIS_MNEMONIC_LOOP     ? 0xE2
@@ -58,7 +67,7 @@ void emit_loop(Emitter& e, const Insn& in) {
                                                            : 0xE3;
     e.raw({0x67, opc, 0x05});
     e.direct_exit(fall);
-    e.direct_exit(taken);
+    taken_exit();
     return;
   }
   // 16-bit addressing counts CX: decrement without flags, test with jrcxz on a copy.
@@ -72,12 +81,12 @@ void emit_loop(Emitter& e, const Insn& in) {
     e.direct_exit(fall);
     a.bind(zero);
     a.mov(x86::rcx, x86::r11);
-    e.direct_exit(taken);
+    taken_exit();
     return;
   }
   if (in.z.mnemonic == ZYDIS_MNEMONIC_LOOPE) a.jne(fallthrough);
   if (in.z.mnemonic == ZYDIS_MNEMONIC_LOOPNE) a.je(fallthrough);
-  e.direct_exit(taken);
+  taken_exit();
   a.bind(zero);
   a.mov(x86::rcx, x86::r11);
   a.bind(fallthrough);
@@ -90,23 +99,29 @@ void Emitter::emit_branch(const Insn& in, Kind kind) {
   const bool indirect = in.ops[0].type != ZYDIS_OPERAND_TYPE_IMMEDIATE;
   switch (kind) {
     case Kind::Jmp:
+      if (!indirect && beyond_cs_limit(relative_target(in))) return fault_exit(13, in.eip);
       if (!indirect) return direct_exit(relative_target(in));
-      if (load_target(*this, in)) indirect_jump_r15();
+      if (!load_target(*this, in)) return;
+      cs_limit_check_r15(in.eip);
+      indirect_jump_r15();
       return;
     case Kind::Jcc: {
       // The taken side is a side exit; the block goes on along the fall-through path
       // (translate.cpp), so a loop with early exits stays one block.
       uint8_t cc = in.z.opcode & 0x0F;  // 7x rel8 and 0F 8x rel32 share the condition nibble
+      if (beyond_cs_limit(relative_target(in))) return fault_exit_if(x86::CondCode(cc), 13, in.eip);
       direct_exit_jcc(x86::CondCode(cc), relative_target(in));
       return;
     }
     case Kind::Call:
+      if (!indirect && beyond_cs_limit(relative_target(in))) return fault_exit(13, in.eip);
       if (!indirect) {
         push_return(*this, in);
         return direct_exit(relative_target(in));
       }
       // The target is read before the push (an ESP-relative operand sees the old ESP).
       if (!load_target(*this, in)) return;
+      cs_limit_check_r15(in.eip);
       push_return(*this, in);
       indirect_jump_r15();
       return;
@@ -117,6 +132,7 @@ void Emitter::emit_branch(const Insn& in, Kind kind) {
       load_stack_base();
       ins(n == 2 ? ZYDIS_MNEMONIC_MOVZX : ZYDIS_MNEMONIC_MOV,
           {reg(ZYDIS_REGISTER_R15D), stack_mem(kEsp, 0, n)}, true);
+      cs_limit_check_r15(in.eip);
       lea32(kEsp, kEsp, n + extra);
       indirect_jump_r15();
       return;

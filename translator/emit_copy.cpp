@@ -17,6 +17,50 @@ bool hidden_memory(ZydisMnemonic m) {
          m == ZYDIS_MNEMONIC_MASKMOVDQU;
 }
 
+// XLAT (reads seg:[EBX + AL]) and MASKMOVQ/MASKMOVDQU (write seg:[EDI]) through a
+// segment with a base (and, if `limited`, a limit or type to check): the linear address
+// is computed into a register and the instruction runs on it with GS and addr32.
+void emit_hidden_memory_based(Emitter& e, const Insn& in, int seg, bool limited) {
+  namespace x = asmjit::x86;
+  namespace off = runtime::vcpu_off;
+  x::Assembler& a = e.as();
+  const bool sixteen = in.z.address_width == 16;
+  if (in.z.mnemonic == ZYDIS_MNEMONIC_XLAT) {
+    a.movzx(x::r14d, x::al);
+    a.lea(x::r14d, x::ptr(x::rbx, x::r14));
+    if (sixteen) a.movzx(x::r14d, x::r14w);
+    if (limited) e.emit_limit_check(seg, ZYDIS_REGISTER_R14D, 1, false, -1, in.eip);
+    a.mov(x::r11d, x::dword_ptr(x::r13, off::seg_base(seg)));
+    a.lea(x::r14d, x::ptr(x::r14, x::r11));
+    e.ins(ZYDIS_MNEMONIC_MOV,
+          {Emitter::reg(ZYDIS_REGISTER_AL), Emitter::gmem(ZYDIS_REGISTER_R14D, ZYDIS_REGISTER_NONE, 0, 0, 1)},
+          true);
+    return;
+  }
+  // EDI is borrowed for the linear address (saved in scratch[0]; a fault restores it).
+  const unsigned size = in.z.mnemonic == ZYDIS_MNEMONIC_MASKMOVQ ? 8 : 16;
+  a.mov(x::qword_ptr(x::r13, off::scratch(0)), x::rdi);
+  e.side().back().fixup = Fixup::kRestoreBorrowed;
+  e.side().back().fixup_reg = 7;
+  if (sixteen) a.movzx(x::edi, x::di);
+  else a.mov(x::edi, x::edi);  // the limit check reads all of RDI
+  if (limited) e.emit_limit_check(seg, ZYDIS_REGISTER_EDI, size, true, 7, in.eip);
+  a.mov(x::r11d, x::dword_ptr(x::r13, off::seg_base(seg)));
+  a.lea(x::edi, x::ptr(x::rdi, x::r11));
+  // The guest bytes without segment and address-size prefixes, with GS and addr32.
+  e.raw({0x65, 0x67});
+  size_t skip = 0;
+  for (; skip < in.z.length; ++skip) {
+    const uint8_t b = in.bytes[skip];
+    if (b == 0x66 || b == 0xF2 || b == 0xF3) e.raw({b});
+    else if (b != 0x26 && b != 0x2E && b != 0x36 && b != 0x3E && b != 0x64 && b != 0x65 &&
+             b != 0x67)
+      break;
+  }
+  a.embed(in.bytes + skip, in.z.length - skip);
+  a.mov(x::rdi, x::qword_ptr(x::r13, off::scratch(0)));
+}
+
 }  // namespace
 
 void Emitter::emit_divide_check(const Insn& in) {
@@ -59,12 +103,11 @@ void Emitter::emit_copy(const Insn& in, Kind kind) {
 
   if (hidden_memory(z.mnemonic)) {
     for (int i = 0; i < z.operand_count; ++i) {
-      bool based = false;
-      if (in.ops[i].type == ZYDIS_OPERAND_TYPE_MEMORY &&
-          (!segment_usable(segment_index(in.ops[i].mem.segment), &based) || based)) {
-        if (based) fail("XLAT/MASKMOV through a segment with a non-zero base is not supported yet");
-        return;
-      }
+      bool based = false, limited = false;
+      if (in.ops[i].type != ZYDIS_OPERAND_TYPE_MEMORY) continue;
+      const int seg = segment_index(in.ops[i].mem.segment);
+      if (!segment_usable(seg, &based, &limited)) return;
+      if (based || limited) return emit_hidden_memory_based(*this, in, seg, limited);
     }
     // Same bytes in 64-bit mode (no REX needed: only legacy registers); drop any segment
     // prefix, then add GS and addr32.

@@ -159,6 +159,31 @@ void Emitter::fault_exit(int vector, uint32_t eip) {
   jmp_abs(glue_.exit);
 }
 
+void Emitter::cs_limit_check_r15(uint32_t eip) {
+  namespace x = asmjit::x86;
+  if (mode_.cs_limit == 0xFFFFFFFF) return;
+  // r14 = r15 + (2^32 - 1 - limit) in 64 bits has bit 32 set exactly when r15d > limit;
+  // BSWAP brings bits 32-63 into the low half for JRCXZ. No flags change.
+  asmjit::Label ok = a_.newLabel();
+  a_.mov(x::r14d, uint32_t(0xFFFFFFFFu - mode_.cs_limit));
+  a_.lea(x::r14, x::ptr(x::r15, x::r14));
+  a_.bswap(x::r14);
+  a_.mov(x::r11, x::rcx);
+  a_.mov(x::ecx, x::r14d);
+  a_.short_().jecxz(x::rcx, ok);
+  a_.mov(x::rcx, x::r11);
+  fault_exit(13, eip);
+  a_.bind(ok);
+  a_.mov(x::rcx, x::r11);
+}
+
+void Emitter::fault_exit_if(asmjit::x86::CondCode cc, int vector, uint32_t eip) {
+  asmjit::Label skip = a_.newLabel();
+  a_.j(asmjit::x86::negateCond(cc), skip);
+  fault_exit(vector, eip);
+  a_.bind(skip);
+}
+
 // --- Block framing. ---
 
 void Emitter::begin_block(uint32_t eip, bool flags_live) {
@@ -378,7 +403,7 @@ bool Emitter::segment_usable(int seg, bool* based, bool* limited) {
   if (c == SegClass::kFlat || c == SegClass::kBased) return true;
   // Limits and types are checked at run time for the data and stack segments through
   // guest_mem (#GP(0), or #SS(0) for SS).
-  if (limited && c == SegClass::kLimited && seg != 1) {
+  if (limited && c == SegClass::kLimited) {
     *limited = true;
     return true;
   }

@@ -101,6 +101,15 @@ class Emitter {
   // Leaves through the fault exit with guest exception `vector` (error code 0) at `eip`;
   // the guest state must already be that of the instruction's start.
   void fault_exit(int vector, uint32_t eip);
+  // The code segment's limit (a non-flat CS): a branch whose target is beyond it raises
+  // #GP(0) at the branch, before any state changes. Nothing to check with a 4 GiB limit.
+  bool beyond_cs_limit(uint32_t target) const { return target > mode_.cs_limit; }
+  // #GP(0) at `eip` unless r15d (an indirect target) is within the CS limit; flag-free,
+  // uses r11 and r14. No code with a 4 GiB limit.
+  void cs_limit_check_r15(uint32_t eip);
+  // jcc to a fault exit with guest exception `vector` at `eip` (a Jcc whose target is
+  // beyond the CS limit).
+  void fault_exit_if(asmjit::x86::CondCode cc, int vector, uint32_t eip);
   // DIV/IDIV: a zero divisor raises #DE inline, without the host's SIGFPE (which costs a
   // signal round trip); quotient overflow still arrives as SIGFPE.
   void emit_divide_check(const Insn& in);

@@ -63,8 +63,8 @@ void TCache::reset_ibl_nonglobal() {
 
 void TCache::note_cross_link(uint32_t slot, const Block* target) {
   const bool global = note_code_page(target);
-  cross_links_[global][target->eip >> 12].push_back(slot);
-  if (target->pages[1] != ~0u) cross_links_[global][((target->eip | 0xFFF) + 1) >> 12].push_back(slot);
+  cross_links_[global][target->linear() >> 12].push_back(slot);
+  if (target->pages[1] != ~0u) cross_links_[global][((target->linear() | 0xFFF) + 1) >> 12].push_back(slot);
 }
 
 void TCache::unlink_cross(std::vector<uint32_t>& slots) {
@@ -151,17 +151,22 @@ void TCache::reset_ibl_pages(uint32_t first, uint32_t count) {
     const uint64_t bit = 1ull << (page & 63);
     if (!(word & bit)) continue;
     word &= ~bit;
-    // A page's EIPs share one aligned run of 4096 entries per salt.
-    for (size_t i = 0; i < salted_modes_.size(); ++i)
-      std::fill_n(vcpu_->ibl + ibl_index(page << 12, uint32_t(i) << 12), 4096, ibl_miss_);
+    // A page's EIPs share one run of 4096 entries per salt (aligned unless the mode's code
+    // segment base is not: then the run wraps around the table's end).
+    for (size_t i = 0; i < salted_modes_.size(); ++i) {
+      const uint32_t first = ibl_index((page << 12) - salted_modes_[i].cs_base, uint32_t(i) << 12);
+      const uint32_t n = std::min<uint32_t>(4096, runtime::kIblEntries - first);
+      std::fill_n(vcpu_->ibl + first, n, ibl_miss_);
+      std::fill_n(vcpu_->ibl, 4096 - n, ibl_miss_);
+    }
   }
 }
 
 std::optional<uint32_t> TCache::salt(ModeKey mode) {
   for (size_t i = 0; i < salted_modes_.size(); ++i)
-    if (salted_modes_[i] == mode.bits) return uint32_t(i) << 12;
+    if (salted_modes_[i] == mode) return uint32_t(i) << 12;
   if (salted_modes_.size() == runtime::kIblEntries / 4096) return std::nullopt;
-  salted_modes_.push_back(mode.bits);
+  salted_modes_.push_back(mode);
   return uint32_t(salted_modes_.size() - 1) << 12;
 }
 
@@ -193,7 +198,7 @@ Block* TCache::install(Block proto, const uint8_t* code, size_t size,
   if (b->one_shot) return b;
 
   index_[key_of(b)] = b;
-  lookup_cache_[cache_slot(b->eip, b->pages[0], b->mode.bits)] = b;
+  lookup_cache_[cache_slot(b->eip, b->pages[0], b->mode.hash())] = b;
   for (uint32_t page : b->pages) {
     if (page == ~0u) continue;
     auto& list = pages_[page];
@@ -228,7 +233,7 @@ void TCache::link(uint32_t slot, Block* target) {
   if (!s.owner || !s.owner->valid || !target->valid || s.linked || s.owner->one_shot ||
       s.owner->unlinked || target->unlinked)
     return;
-  if (paging_ && ((s.owner->eip >> 12) != (target->eip >> 12) || target->pages[1] != ~0u))
+  if (paging_ && ((s.owner->linear() >> 12) != (target->linear() >> 12) || target->pages[1] != ~0u))
     note_cross_link(slot, target);
   patch_rel32(s.rel32_off, target->entry());
   s.linked = target;
@@ -260,7 +265,7 @@ void TCache::invalidate(Block* b) {
   }
   auto it = index_.find(key_of(b));
   if (it != index_.end() && it->second == b) index_.erase(it);
-  Block*& cached = lookup_cache_[cache_slot(b->eip, b->pages[0], b->mode.bits)];
+  Block*& cached = lookup_cache_[cache_slot(b->eip, b->pages[0], b->mode.hash())];
   if (cached == b) cached = nullptr;
   uint64_t& ibl = vcpu_->ibl[ibl_index(b->eip, b->ibl_salt)];
   if (ibl == uint64_t(b->indirect_entry())) ibl = ibl_miss_;

@@ -62,13 +62,14 @@ class TCache {
     return uint32_t(monitor_sites_.size() - 1);
   }
   const MonitorSite& monitor_site(uint32_t id) const { return monitor_sites_[id]; }
-  // The block for linear `eip` whose first byte is on guest-physical page `page`.
+  // The block for `eip` (an offset in the mode's code segment) whose first byte is on
+  // guest-physical page `page`.
   // A direct-mapped cache answers most lookups with one probe; the hash index holds all.
   Block* lookup(uint32_t eip, uint32_t page, ModeKey mode) {
-    Block*& cached = lookup_cache_[cache_slot(eip, page, mode.bits)];
-    if (cached && cached->eip == eip && cached->pages[0] == page && cached->mode.bits == mode.bits)
+    Block*& cached = lookup_cache_[cache_slot(eip, page, mode.hash())];
+    if (cached && cached->eip == eip && cached->pages[0] == page && cached->mode == mode)
       return cached;
-    auto it = index_.find(Key{eip, page, mode.bits});
+    auto it = index_.find(Key{eip, page, mode});
     if (it == index_.end()) return nullptr;
     cached = it->second;
     return cached;
@@ -95,8 +96,8 @@ class TCache {
     if (b->unlinked) return;
     const uint32_t index = ibl_index(b->eip, b->ibl_salt);
     vcpu_->ibl[index] = uint64_t(b->indirect_entry());
-    ibl_pages_[b->eip >> 18] |= 1ull << ((b->eip >> 12) & 63);
-    note_published(index, b->eip >> 12, note_code_page(b));
+    ibl_pages_[b->linear() >> 18] |= 1ull << ((b->linear() >> 12) & 63);
+    note_published(index, b->linear() >> 12, note_code_page(b));
   }
   // After a CR3 write with global pages on: only the entries of blocks on non-global pages
   // (the ones a new address space can map differently) go.
@@ -114,7 +115,9 @@ class TCache {
   // The inline table is shared by every mode: a lookup hashes EIP plus its mode's salt, so
   // a block is found only from code of its own mode, and a mode change (a system call, an
   // interrupt from user code) costs nothing. Salts are multiples of 4096, one per mode
-  // seen; nullopt when all 16 are taken (flush, which frees them).
+  // seen (a code segment's base and limit are part of the mode, so EIPs, which are offsets
+  // in it, never meet those of another segment); nullopt when all 16 are taken (flush,
+  // which frees them).
   std::optional<uint32_t> salt(ModeKey mode);
   static uint32_t ibl_index(uint32_t eip, uint32_t salt) {
     return (eip + salt) & (runtime::kIblEntries - 1);
@@ -135,15 +138,16 @@ class TCache {
     Block* linked = nullptr;
   };
   struct Key {
-    uint32_t eip, page, mode;
+    uint32_t eip, page;
+    ModeKey mode;
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
     size_t operator()(const Key& k) const {
-      return std::hash<uint64_t>()(uint64_t(k.eip) | uint64_t(k.mode) << 32) ^ (size_t(k.page) * 0x9E3779B97F4A7C15ull);
+      return std::hash<uint64_t>()(uint64_t(k.eip) | uint64_t(k.mode.hash()) << 32) ^ (size_t(k.page) * 0x9E3779B97F4A7C15ull);
     }
   };
-  static Key key_of(const Block* b) { return Key{b->eip, b->pages[0], b->mode.bits}; }
+  static Key key_of(const Block* b) { return Key{b->eip, b->pages[0], b->mode}; }
   static constexpr uint32_t kLookupCacheBits = 16;
   static uint32_t cache_slot(uint32_t eip, uint32_t page, uint32_t mode) {
     const uint32_t h = (eip ^ (page * 0x9E3779B1u) ^ (mode * 0x85EBCA6Bu)) * 0xC2B2AE35u;
@@ -180,7 +184,7 @@ class TCache {
   void unlink_cross(std::vector<uint32_t>& slots);
   void unlink_cross_all(bool keep_global);
   std::vector<uint64_t> ibl_pages_ = std::vector<uint64_t>((1u << 20) / 64);  // by linear page
-  std::vector<uint32_t> salted_modes_;  // mode bits, by salt / 4096
+  std::vector<ModeKey> salted_modes_;  // by salt / 4096
   // Every table entry published since the last reset (index, linear page, global): a reset
   // clears just those, since the full table (512 KiB) does not fit in cache and costs tens
   // of microseconds to rewrite. Past a bound, a reset rewrites everything.
@@ -199,10 +203,10 @@ class TCache {
   // Looks the block's page up; notes a large mapping; returns whether it is global.
   bool note_code_page(const Block* b) {
     if (!code_page_) return false;
-    const CodePage c = code_page_(b->eip);
+    const CodePage c = code_page_(b->linear());
     if (c.large) {
-      large_regions_[b->eip >> 28] |= 1ull << ((b->eip >> 22) & 63);
-      const uint32_t last = b->eip + b->guest_size - 1;  // a block may run into the next region
+      large_regions_[b->linear() >> 28] |= 1ull << ((b->linear() >> 22) & 63);
+      const uint32_t last = b->linear() + b->guest_size - 1;  // a block may run into the next region
       large_regions_[last >> 28] |= 1ull << ((last >> 22) & 63);
     }
     return c.global;

@@ -111,14 +111,18 @@ size_t Translator::fetch(uint32_t eip, uint8_t* out, uint32_t* fault_linear,
 
 Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   const bool one_shot = mode.bits & kModeOneShot;
-  // CS must be flat (base 0, 4 GiB); SS may have any base and limit but must be 32-bit.
-  if (seg_class(mode, 1) != SegClass::kFlat || (mode.bits & kModeStack16) ||
-      seg_class(mode, 2) == SegClass::kNull) {
-    const char* what = seg_class(mode, 1) != SegClass::kFlat
-                           ? "a code segment that is not flat (base 0, 4 GiB)"
-                       : (mode.bits & kModeStack16) ? "a 16-bit stack segment (SS.B = 0)"
-                                                    : "a null stack segment";
+  // SS may have any base and limit but must be 32-bit.
+  if ((mode.bits & kModeStack16) || seg_class(mode, 2) == SegClass::kNull) {
+    const char* what = (mode.bits & kModeStack16) ? "a 16-bit stack segment (SS.B = 0)"
+                                                  : "a null stack segment";
     failure_ = {eip, strfmt("%s is not supported yet", what)};
+    return fail("%s", failure_.message.c_str());
+  }
+  // EIPs are offsets in CS: bytes are fetched at linear cs_base + EIP, and blocks end at
+  // linear page boundaries. The dispatcher raises #GP(0) for an EIP beyond the limit.
+  const uint32_t cs_base = mode.cs_base, cs_limit = mode.cs_limit;
+  if (eip > cs_limit) {
+    failure_ = {eip, strfmt("EIP 0x%08x is beyond the CS limit 0x%08x", eip, cs_limit)};
     return fail("%s", failure_.message.c_str());
   }
   const bool stepping = mode.bits & kModeSingleStep;
@@ -127,14 +131,28 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   std::vector<Kind> kinds;
   uint32_t pc = eip;
   bool crosses_page = false;
+  bool beyond_cs_limit = false;  // the instruction at pc does not fit below the CS limit
   size_t sti_to_monitor = SIZE_MAX;  // an STI left to the monitor (see below)
   while (insns.size() < limit) {
-    if (!insns.empty() && (pc / kPage) != (eip / kPage)) break;
+    if (!insns.empty() && ((cs_base + pc) / kPage) != ((cs_base + eip) / kPage)) break;
+    if (pc > cs_limit || pc < eip) {  // ran off the end of CS (or wrapped around 4 GiB)
+      beyond_cs_limit = pc > cs_limit;
+      break;
+    }
     uint8_t bytes[15];
     uint32_t fault_linear = 0, fault_error = kOutsideRam;
-    size_t n = fetch(pc, bytes, &fault_linear, &fault_error);
+    size_t n = fetch(cs_base + pc, bytes, &fault_linear, &fault_error);
+    // Only bytes up to the CS limit may be fetched: an instruction that needs more raises
+    // #GP(0) (before any #PF on the bytes beyond the limit).
+    const uint64_t in_limit = uint64_t(cs_limit) - pc + 1;
+    const bool clamped = n >= in_limit;
+    if (clamped) n = size_t(in_limit);
     Insn in;
     DecodeStatus st = n ? decode(bytes, n, pc, &in) : DecodeStatus::kTruncated;
+    if (st == DecodeStatus::kTruncated && clamped) {
+      beyond_cs_limit = true;
+      break;
+    }
     if (st == DecodeStatus::kTruncated) {
       if (insns.empty() && fault_error != kOutsideRam) {
         failure_ = {pc, strfmt("instruction fetch at 0x%08x page-faults", fault_linear), true,
@@ -175,14 +193,15 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     // Where the shadow instruction cannot follow STI in this block (the next page, a
     // one-instruction block), the monitor performs STI and the dispatcher keeps the shadow.
     if (k == Kind::Sti && sets_if &&
-        (one_shot || stepping || (in.next_eip() / kPage) != (eip / kPage))) {
+        (one_shot || stepping ||
+         ((cs_base + in.next_eip()) / kPage) != ((cs_base + eip) / kPage))) {
       sti_to_monitor = insns.size() - 1;
       limit = uint32_t(insns.size());
     }
     // The block ends after a port access performed inline (emit_io.cpp says why).
     if (port_io_inline(k, mode, opt_.inline_sensitive)) limit = uint32_t(insns.size());
     pc = in.next_eip();
-    if ((in.eip / kPage) != ((pc - 1) / kPage)) crosses_page = true;
+    if (((cs_base + in.eip) / kPage) != ((cs_base + pc - 1) / kPage)) crosses_page = true;
     bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;
     if ((ends_block(k) && !performed_inline(in, k, mode, opt_.inline_sensitive) &&
          !port_io_inline(k, mode, opt_.inline_sensitive)) ||
@@ -257,7 +276,15 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
       return fail("%s", failure_.message.c_str());
     }
   }
-  if (!ended) e.end_with_jump(pc);
+  if (beyond_cs_limit) {
+    // Fetching the instruction at pc would cross the CS limit: #GP(0) there.
+    Insn at{};
+    at.eip = pc;
+    e.begin_insn(at);
+    e.fault_exit(13, pc);
+  } else if (!ended) {
+    e.end_with_jump(pc);
+  }
   e.finish();
 
   asmjit::CodeHolder& code = e.code();
@@ -276,13 +303,17 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   proto.one_shot = one_shot;
   proto.unlinked = stepping;
   proto.insn_count = uint32_t(insns.size());
-  proto.guest_size = pc - eip;
+  // The bytes the block depends on: its instructions, and up to the CS limit the bytes of
+  // one that does not fit below it.
+  const uint32_t end = beyond_cs_limit && pc <= cs_limit ? cs_limit + 1 : pc;
+  proto.guest_size = end - eip;
   proto.entry_off = e.entry_off();
   proto.body_end = e.body_end();
   // Guest-physical pages (the code map succeeded for every byte fetched).
-  proto.pages[0] = *code_address(eip) / kPage;
-  if (crosses_page || ((pc - 1) / kPage) != eip / kPage)
-    proto.pages[1] = *code_address(pc - 1) / kPage;
+  const uint32_t first = cs_base + eip, last = cs_base + end - 1;
+  proto.pages[0] = *code_address(first) / kPage;
+  if (end != eip && (crosses_page || (last / kPage) != first / kPage))
+    proto.pages[1] = *code_address(last) / kPage;
   proto.side = std::move(e.side());
 
   if (opt_.verify) {
