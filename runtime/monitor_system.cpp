@@ -121,6 +121,14 @@ bool mov_dr(Machine& m, const Insn& in) {
 constexpr uint64_t kMiscEnableFixed = (1u << 11) | (1u << 12);
 constexpr uint64_t kMiscEnableWritable = 1u << 0;
 
+// IA32_ARCH_CAPABILITIES (read-only): RDCL_NO(0) SSB_NO(4) MDS_NO(5) TAA_NO(8)
+// SBDR_SSDP_NO(13) FBSDP_NO(14) PSDP_NO(15). The guest
+// kernel runs in host user mode, so its mitigations cannot reach the host CPU's buffers
+// (VERW there clears nothing the host kernel does not clear itself); each would only cost
+// a monitor exit per return to guest user mode. The guest is told it need not.
+constexpr uint64_t kArchCapabilities =
+    (1u << 0) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 13) | (1u << 14) | (1u << 15);
+
 bool msr(Machine& m, const Insn& in, bool write) {
   VcpuState& v = m.vcpu();
   uint32_t index = v.gpr[1];
@@ -133,6 +141,10 @@ bool msr(Machine& m, const Insn& in, bool write) {
       } else {
         value = __rdtsc() + uint64_t(v.tsc_offset);
       }
+      break;
+    case 0x10A:  // IA32_ARCH_CAPABILITIES
+      if (write) return gp0(m);
+      value = kArchCapabilities;
       break;
     case 0x17:  // IA32_PLATFORM_ID: read-only; platform 0 (the microcode loader reads it)
       if (write) return gp0(m);

@@ -9,7 +9,9 @@ Verifies, for the workload (default: ci):
   - sha256 / ci / bench: SHA256 and MD5 equal the host's hashes of the same
     test pattern (bench: of 32 MiB);
   - forkexec / ci: "FORKEXEC <n> done" and at least n new PIDs;
-  - cpuinfo / ci: a non-empty /proc/cpuinfo between its markers;
+  - cpuinfo / ci: a non-empty /proc/cpuinfo between its markers, and with
+    --not-affected NAME[,NAME]: the kernel reports itself not affected by those
+    CPU flaws (its VULN lines, from /sys/devices/system/cpu/vulnerabilities);
   - dmesgcheck / ci: DMESG-CLEAN;
   - BT86-WORKLOAD-DONE status=ok.
 Prints one line per check and "N passed, N failed"; exit status 1 on any
@@ -37,8 +39,9 @@ def expected_hashes(mib):
 
 
 class Checker:
-    def __init__(self, text):
+    def __init__(self, text, not_affected=()):
         self.text = text
+        self.not_affected = list(not_affected)
         self.passed = 0
         self.failed = 0
 
@@ -73,6 +76,10 @@ class Checker:
         m = re.search(r"^BT86-BEGIN cpuinfo\s*$(.*?)^BT86-END cpuinfo", self.text, re.M | re.S)
         self.check(m and re.search(r"^processor\s*:\s*0", m.group(1), re.M),
                    "/proc/cpuinfo printed")
+        for name in self.not_affected:
+            v = re.search(rf"^VULN {re.escape(name)}: (.*?)\s*$", self.text, re.M)
+            self.check(v and v.group(1) == "Not affected", f"{name}: Not affected",
+                       v.group(1) if v else "no VULN line")
 
     def dmesg(self):
         bad = re.findall(r"^DMESG-BAD (.*)$", self.text, re.M)
@@ -86,6 +93,9 @@ def main():
                     choices=["ci", "sha256", "forkexec", "cpuinfo", "dmesgcheck", "bench"])
     ap.add_argument("--mib", type=int, default=16, help="bt86.mib the guest ran with")
     ap.add_argument("--n", type=int, default=None, help="bt86.n the guest ran with")
+    ap.add_argument("--not-affected", default="",
+                    help="comma-separated CPU flaws (mds, meltdown, ...) the kernel must "
+                         "report itself not affected by")
     ap.add_argument("--expected", action="store_true",
                     help="print the expected SHA256 and MD5 and exit")
     args = ap.parse_args()
@@ -99,7 +109,7 @@ def main():
     with open(args.log, "rb") as f:
         text = f.read().decode("utf-8", "replace").replace("\r", "")
 
-    c = Checker(text)
+    c = Checker(text, [n for n in args.not_affected.split(",") if n])
     w = args.workload
     c.check(c.find(r"^BT86-BOOT-OK uptime=[0-9.]+\s*$"), "BT86-BOOT-OK")
     if w in ("ci", "sha256"):

@@ -157,6 +157,11 @@ wl_forkexec() {
 wl_cpuinfo() {
     echo "BT86-BEGIN cpuinfo"
     cat /proc/cpuinfo
+    # What the kernel concluded about the CPU's speculative-execution flaws
+    # (from CPUID and IA32_ARCH_CAPABILITIES), one line per flaw.
+    for _f in /sys/devices/system/cpu/vulnerabilities/*; do
+        [ -r "$_f" ] && echo "VULN $(basename "$_f"): $(cat "$_f")"
+    done
     echo "BT86-END cpuinfo"
 }
 
