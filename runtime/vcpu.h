@@ -122,6 +122,9 @@ inline constexpr int32_t kWindowBase = offsetof(VcpuState, window_base);
 inline constexpr int32_t kCountEntries = offsetof(VcpuState, count_entries);
 inline constexpr int32_t kCountIndirect = offsetof(VcpuState, count_indirect);
 inline constexpr int32_t scratch(int i) { return int32_t(offsetof(VcpuState, scratch) + 8 * i); }
+inline constexpr int32_t seg_selector(int s) {
+  return int32_t(offsetof(VcpuState, seg) + sizeof(Segment) * s + offsetof(Segment, selector));
+}
 inline constexpr int32_t seg_base(int s) {
   return int32_t(offsetof(VcpuState, seg) + sizeof(Segment) * s + offsetof(Segment, base));
 }

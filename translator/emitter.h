@@ -54,6 +54,7 @@ class Emitter {
   void emit_popf_inline(uint32_t eip);          // emit_flags.cpp
   void emit_cli_sti_inline(bool sti);           // emit_flags.cpp
   void emit_port_io(const Insn& in, Kind kind);  // emit_io.cpp: IN/OUT without an exit
+  void emit_selector_read(const Insn& in, Kind kind);  // emit_segment.cpp: PUSH/MOV from Sreg
 
   // Results.
   bool ok() const { return error_.empty(); }

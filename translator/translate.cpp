@@ -34,6 +34,9 @@ bool performed_inline(const Insn& in, Kind k, ModeKey mode, bool enabled) {
   if (k == Kind::Pushf) return in.z.operand_width == 32 && flat_stack;
   if (k == Kind::Popf) return in.z.operand_width == 32 && (mode.bits & kModeCpl0) && flat_stack;
   if (k == Kind::Rdtsc) return mode.bits & kModeRdtscNative;
+  // Reading a selector needs no check: PUSH Sreg (32-bit, flat stack) and MOV r32/r16, Sreg.
+  if (k == Kind::PushSeg) return in.z.operand_width == 32 && flat_stack;
+  if (k == Kind::MovFromSeg) return in.ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER;
   return false;
 }
 
@@ -251,6 +254,10 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
           }
           if (k == Kind::Popf) {
             e.emit_popf_inline(in.eip);
+            break;
+          }
+          if (k == Kind::PushSeg || k == Kind::MovFromSeg) {
+            e.emit_selector_read(in, k);
             break;
           }
           if (k == Kind::Rdtsc) {  // writes EDX:EAX (zero-extended), no flags
