@@ -174,6 +174,7 @@ class Emitter {
   std::vector<SideEntry> side_;
   std::vector<PendingExit> exits_;
   asmjit::Label pending_label_;
+  asmjit::Label pending_restore_label_;
   bool finished_ = false;
   bool counting_ = false;
 };
