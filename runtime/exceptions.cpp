@@ -104,13 +104,13 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
     frame[n++] = v.gpr[4];
     frame[n++] = v.seg[kSS].selector;
   }
-  uint32_t esp = stack.esp;
-  if (segment_fault(target_ss, true, esp - 4 * n, 4 * n, Access::kWrite))
+  // On a 16-bit stack (SS.B = 0) the frame goes below SP, wrapping at 64 KiB.
+  if (push_fault(target_ss, stack.esp, unsigned(n), 4))
     return Nested{12, switching ? (stack.ss & ~3u) | ext : ext};
   // The handler's EIP is an offset in its code segment, which may have any base and limit.
   if (gate.offset > cs->limit) return Nested{13, ext};
   for (int i = 0; i < n; ++i) {
-    esp -= 4;
+    const uint32_t esp = stack_offset(target_ss, stack.esp, -4 * (i + 1));
     LinearStatus s = write_linear(m, esp + target_ss.base, 4, frame[n - 1 - i], new_cpl == 3);
     if (s.kind == LinearStatus::kPageFault) {
       v.cr2 = s.addr;
@@ -122,9 +122,9 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
       return std::nullopt;
     }
   }
-  stack.esp = esp;
+  stack.esp = moved_esp(target_ss, stack.esp, -4 * n);
   enter_cpl(v, new_cpl, gate.selector, *cs, switching ? &stack : nullptr);
-  if (!switching) v.gpr[4] = esp;
+  if (!switching) v.gpr[4] = stack.esp;
   v.eflags &= ~(kFlagTF | kFlagNT | kFlagRF | kFlagVM);
   if (gate.type == 14) v.eflags &= ~kFlagIF;
   v.eip = gate.offset;

@@ -39,6 +39,16 @@ std::optional<int> segment_fault(const Segment& s, bool stack, uint32_t offset, 
   return std::nullopt;
 }
 
+std::optional<int> push_fault(const Segment& ss, uint32_t esp, unsigned count, unsigned slot) {
+  if (!stack_is_16(ss))
+    return segment_fault(ss, true, esp - count * slot, count * slot, Access::kWrite);
+  for (unsigned i = 1; i <= count; ++i)
+    if (auto v = segment_fault(ss, true, stack_offset(ss, esp, -int32_t(i * slot)), slot,
+                               Access::kWrite))
+      return v;
+  return std::nullopt;
+}
+
 SegAddr operand_address(const Machine& m, const translator::Insn& in,
                         const ZydisDecodedOperand& op) {
   uint32_t a = op.mem.disp.has_displacement ? uint32_t(op.mem.disp.value) : 0;

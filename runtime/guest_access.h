@@ -54,9 +54,35 @@ bool check_access(Machine& m, SegAddr a, unsigned size, Access access);
 bool read_mem(Machine& m, SegAddr a, unsigned size, uint64_t* out);
 bool write_mem(Machine& m, SegAddr a, unsigned size, uint64_t value);
 
-// The stack slot at ESP + `delta` (SS-relative, 32-bit stack).
-inline SegAddr stack_slot(const VcpuState& v, int32_t delta) {
-  return {kSS, v.gpr[4] + uint32_t(delta)};
+// Implicit stack references (PUSH, POP, CALL, RET, frames) go through SS:ESP on a 32-bit
+// stack segment (SS.B = 1) and through SS:SP on a 16-bit one, where the offset wraps at
+// 64 KiB and ESP's upper half never changes (SDM vol. 1, 6.2; vol. 3, 3.4.5).
+inline bool stack_is_16(const Segment& ss) { return !(ss.attrib & 0x400); }
+
+// The offset of the slot `delta` bytes from `esp` on the stack segment `ss`.
+inline uint32_t stack_offset(const Segment& ss, uint32_t esp, int32_t delta) {
+  const uint32_t at = esp + uint32_t(delta);
+  return stack_is_16(ss) ? at & 0xFFFF : at;
 }
+
+// `esp` moved by `delta` bytes: on a 16-bit stack only SP moves (and wraps).
+inline uint32_t moved_esp(const Segment& ss, uint32_t esp, int32_t delta) {
+  const uint32_t at = esp + uint32_t(delta);
+  return stack_is_16(ss) ? (esp & 0xFFFF0000u) | (at & 0xFFFF) : at;
+}
+
+// The stack slot at ESP (SP) + `delta`, SS-relative.
+inline SegAddr stack_slot(const VcpuState& v, int32_t delta) {
+  return {kSS, stack_offset(v.seg[kSS], v.gpr[4], delta)};
+}
+
+// ESP (SP) += delta.
+inline void move_sp(VcpuState& v, int32_t delta) {
+  v.gpr[4] = moved_esp(v.seg[kSS], v.gpr[4], delta);
+}
+
+// The fault (#SS) that pushing `count` slots of `slot` bytes below `esp` on `ss` raises, if
+// any: on a 32-bit stack one range check, on a 16-bit one a check per slot (they may wrap).
+std::optional<int> push_fault(const Segment& ss, uint32_t esp, unsigned count, unsigned slot);
 
 }  // namespace bt86::runtime

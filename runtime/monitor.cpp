@@ -97,7 +97,7 @@ bool write_operand(Machine& m, const Insn& in, int i, uint32_t value) {
 
 bool push32(Machine& m, uint32_t value, unsigned size) {
   if (!write_mem(m, stack_slot(m.vcpu(), -int32_t(size)), size, value)) return false;
-  m.vcpu().gpr[4] -= size;
+  move_sp(m.vcpu(), -int32_t(size));
   return true;
 }
 
@@ -105,7 +105,7 @@ bool pop32(Machine& m, uint32_t* value, unsigned size) {
   uint64_t v = 0;
   if (!read_mem(m, stack_slot(m.vcpu(), 0), size, &v)) return false;
   *value = uint32_t(v);
-  m.vcpu().gpr[4] += size;
+  move_sp(m.vcpu(), int32_t(size));
   return true;
 }
 
@@ -214,6 +214,10 @@ void perform_monitor_call(Machine& m, uint32_t site) {
       break;
     case Kind::Movs: case Kind::Stos: case Kind::Lods: case Kind::Cmps: case Kind::Scas:
       next = perform_string(m, in, k);
+      break;
+    case Kind::Push: case Kind::Pop: case Kind::Pusha: case Kind::Popa: case Kind::Enter:
+    case Kind::Leave: case Kind::Call: case Kind::Ret:
+      next = perform_stack(m, in, k);  // a 16-bit stack (SS.B = 0)
       break;
     default:
       next = perform_system(m, in, k);

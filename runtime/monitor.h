@@ -40,6 +40,8 @@ bool perform_control(Machine& m, const translator::Insn& in, translator::Kind k)
 bool perform_segment(Machine& m, const translator::Insn& in, translator::Kind k);
 bool perform_string(Machine& m, const translator::Insn& in, translator::Kind k);
 bool perform_descriptor(Machine& m, const translator::Insn& in, translator::Kind k);
+// PUSH/POP/PUSHA/POPA/ENTER/LEAVE and near CALL/RET on a 16-bit stack (monitor_stack.cpp).
+bool perform_stack(Machine& m, const translator::Insn& in, translator::Kind k);
 // IN/OUT called from translated code through the glue (PortIoHelper in runtime/glue.h).
 uint32_t port_io_from_block(VcpuState* v, uint32_t op, uint32_t value);
 // Far JMP/CALL to `sel:offset` (runtime/monitor_far.cpp).

@@ -88,14 +88,16 @@ std::optional<Descriptor> outer_code(Machine& m, const Insn& in, uint16_t cs) {
   return d;
 }
 
-// The second half of a return to an outer level: SS:ESP from the old stack at `at`
-// (checked), then CS, the stack and CPL switch, and ES/DS/FS/GS the new CPL may not use
-// become null (SDM IRET and RET, RETURN-TO-OUTER-PRIVILEGE-LEVEL).
-bool return_outer(Machine& m, const Insn& in, uint16_t cs, SegAddr at, unsigned n,
+// The second half of a return to an outer level: SS:ESP from the old stack `at` bytes
+// above ESP (checked), then CS, the stack and CPL switch, and ES/DS/FS/GS the new CPL may
+// not use become null (SDM IRET and RET, RETURN-TO-OUTER-PRIVILEGE-LEVEL).
+bool return_outer(Machine& m, const Insn& in, uint16_t cs, int32_t at, unsigned n,
                   uint32_t esp_adjust, uint32_t eflags, uint32_t eflags_mask, uint32_t eip) {
   VcpuState& v = m.vcpu();
   uint64_t esp = 0, ss = 0;
-  if (!read_mem(m, at, n, &esp) || !read_mem(m, at.plus(n), n, &ss)) return false;
+  if (!read_mem(m, stack_slot(v, at), n, &esp) ||
+      !read_mem(m, stack_slot(v, at + int32_t(n)), n, &ss))
+    return false;
   auto code = outer_code(m, in, cs);
   if (!code) return false;
   const uint8_t rpl = cs & 3;
@@ -109,7 +111,9 @@ bool return_outer(Machine& m, const Insn& in, uint16_t cs, SegAddr at, unsigned 
     return false;
   }
   v.eflags = (v.eflags & ~eflags_mask) | (eflags & eflags_mask) | 0x2;
-  StackSwitch stack{uint16_t(ss), ss_desc, uint32_t(esp) + esp_adjust};
+  // RET imm16 releases the parameters with the new stack's SP or ESP.
+  const Segment new_ss{uint16_t(ss), ss_desc.base, ss_desc.limit, ss_desc.attrib};
+  StackSwitch stack{uint16_t(ss), ss_desc, moved_esp(new_ss, uint32_t(esp), int32_t(esp_adjust))};
   enter_cpl(v, rpl, cs, *code, &stack);
   null_inaccessible_segments(v);
   v.eip = eip;
@@ -146,11 +150,11 @@ bool iret(Machine& m, const Insn& in) {
     return false;
   }
   if (rpl > v.cpl)
-    return return_outer(m, in, uint16_t(cs), stack_slot(v, 3 * n), n, 0, uint32_t(fl), mask,
+    return return_outer(m, in, uint16_t(cs), int32_t(3 * n), n, 0, uint32_t(fl), mask,
                         uint32_t(eip));
   if (!load_code_segment(m, in, uint16_t(cs), uint32_t(eip))) return false;
   v.eflags = (v.eflags & ~mask) | (uint32_t(fl) & mask) | 0x2;
-  v.gpr[4] += 3 * n;
+  move_sp(v, int32_t(3 * n));
   v.eip = uint32_t(eip);
   return false;  // eip is set: no "next"
 }
@@ -195,10 +199,10 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
       }
       // RET imm16 to an outer level releases the parameters on both stacks.
       if ((cs & 3) > v.cpl)
-        return return_outer(m, in, uint16_t(cs), stack_slot(v, int32_t(2 * n + extra)), n, extra,
-                            0, 0, uint32_t(eip));
+        return return_outer(m, in, uint16_t(cs), int32_t(2 * n + extra), n, extra, 0, 0,
+                            uint32_t(eip));
       if (!load_code_segment(m, in, uint16_t(cs), uint32_t(eip))) return false;
-      v.gpr[4] += 2 * n + extra;
+      move_sp(v, int32_t(2 * n + extra));
       v.eip = uint32_t(eip);
       return false;
     }

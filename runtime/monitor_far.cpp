@@ -144,17 +144,16 @@ bool call_inward(Machine& m, const Insn& in, const FarTarget& t) {
   frame[n++] = v.seg[kCS].selector;
   frame[n++] = in.next_eip();
   const Segment new_ss{stack.ss, stack.desc.base, stack.desc.limit, stack.desc.attrib};
-  if (auto vec = segment_fault(new_ss, true, stack.esp - 4 * n, 4 * n, Access::kWrite)) {
+  if (auto vec = push_fault(new_ss, stack.esp, unsigned(n), 4)) {
     m.raise(*vec, true, stack.ss & ~3u);
     return false;
   }
   if (t.eip > t.code.limit) return gp(m, 0);
-  uint32_t esp = stack.esp;
   for (int i = 0; i < n; ++i) {
-    esp -= 4;
+    const uint32_t esp = stack_offset(new_ss, stack.esp, -4 * (i + 1));
     if (!settle(m, write_linear(m, new_ss.base + esp, 4, frame[i], t.cpl == 3))) return false;
   }
-  stack.esp = esp;
+  stack.esp = moved_esp(new_ss, stack.esp, -4 * n);
   mark_accessed(m, t.selector);
   enter_cpl(v, t.cpl, t.selector, t.code, &stack);
   v.eip = t.eip;
@@ -172,15 +171,17 @@ bool perform_far_transfer(Machine& m, const Insn& in, Kind k, uint16_t sel, uint
   // The new EIP must be within the new CS's limit (#GP(0)); CALL checks its stack first.
   if (!is_call && t->eip > t->code.limit) return gp(m, 0);
   if (is_call) {
-    // Both pushes are checked before ESP moves. PUSH CS writes 16 bits into its slot.
+    // Both pushes are checked before ESP (SP) moves.
     const unsigned n = t->push_size;
-    const SegAddr frame = stack_slot(v, -2 * int32_t(n));
-    if (!check_access(m, frame, 2 * n, Access::kWrite)) return false;
-    if (t->eip > t->code.limit) return gp(m, 0);
-    if (!write_mem(m, frame.plus(n), n == 4 ? 4 : 2, v.seg[kCS].selector) ||
-        !write_mem(m, frame, n, in.next_eip()))
+    const SegAddr cs_slot = stack_slot(v, -int32_t(n)), eip_slot = stack_slot(v, -2 * int32_t(n));
+    if (!check_access(m, cs_slot, n, Access::kWrite) ||
+        !check_access(m, eip_slot, n, Access::kWrite))
       return false;
-    v.gpr[4] = frame.offset;
+    if (t->eip > t->code.limit) return gp(m, 0);
+    if (!write_mem(m, cs_slot, n == 4 ? 4 : 2, v.seg[kCS].selector) ||
+        !write_mem(m, eip_slot, n, in.next_eip()))
+      return false;
+    move_sp(v, -2 * int32_t(n));
   }
   commit_cs(m, *t);
   v.eip = t->eip;

@@ -81,7 +81,7 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
       // With a 32-bit operand size current processors write 16 bits into the 4-byte slot.
       const SegAddr slot = stack_slot(v, -int32_t(n));
       if (!check_access(m, slot, n, Access::kWrite) || !write_mem(m, slot, 2, sel)) return false;
-      v.gpr[4] = slot.offset;
+      move_sp(v, -int32_t(n));
       return true;
     }
     case Kind::MovToSeg: {
@@ -97,8 +97,10 @@ bool perform_segment(Machine& m, const Insn& in, Kind k) {
       uint64_t sel = 0;
       if (!read_mem(m, stack_slot(v, 0), n, &sel)) return false;
       const int seg = translator::segment_index(in.ops[0].reg.value);
+      // The increment uses the stack's size before the load (POP SS may change it).
+      const uint32_t esp = moved_esp(v.seg[kSS], v.gpr[4], int32_t(n));
       if (!load_data_segment(m, in, seg, uint16_t(sel))) return false;
-      v.gpr[4] += n;
+      v.gpr[4] = esp;
       if (seg == kSS) v.interrupt_shadow = true;
       return true;
     }

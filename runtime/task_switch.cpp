@@ -262,7 +262,7 @@ std::optional<Raise> load_task_segments(Machine& m, const TssImage& next, uint32
 // if it does not fit.
 std::optional<Raise> push_error_code(Machine& m, uint32_t error, uint32_t ext) {
   VcpuState& v = m.vcpu();
-  const uint32_t esp = v.gpr[4] - 4;
+  const uint32_t esp = stack_offset(v.seg[kSS], v.gpr[4], -4);  // SP on a 16-bit stack
   if (segment_fault(v.seg[kSS], true, esp, 4, Access::kWrite)) return Raise{12, ext};
   LinearStatus s = write_linear(m, v.seg[kSS].base + esp, 4, error, v.cpl == 3);
   if (s.kind == LinearStatus::kPageFault) {
@@ -273,7 +273,7 @@ std::optional<Raise> push_error_code(Machine& m, uint32_t error, uint32_t ext) {
     stop_outside_ram(m, s.addr);
     return kStopped;
   }
-  v.gpr[4] = esp;
+  move_sp(v, -4);
   return std::nullopt;
 }
 

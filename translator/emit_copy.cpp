@@ -18,9 +18,12 @@ bool hidden_memory(ZydisMnemonic m) {
 }
 
 // XLAT (reads seg:[EBX + AL]) and MASKMOVQ/MASKMOVDQU (write seg:[EDI]) through a
-// segment with a base (and, if `limited`, a limit or type to check): the linear address
-// is computed into a register and the instruction runs on it with GS and addr32.
-void emit_hidden_memory_based(Emitter& e, const Insn& in, int seg, bool limited) {
+// segment with a base (and, if `limited`, a limit or type to check), or with a 16-bit
+// address size (the offset wraps at 64 KiB; the guest's 0x67 would mean addr32 in 64-bit
+// mode): the linear address is computed into a register and the instruction runs on it
+// with GS and addr32. A flat segment (`add_base` false) adds no base.
+void emit_hidden_memory_based(Emitter& e, const Insn& in, int seg, bool limited,
+                              bool add_base) {
   namespace x = asmjit::x86;
   namespace off = runtime::vcpu_off;
   x::Assembler& a = e.as();
@@ -30,8 +33,10 @@ void emit_hidden_memory_based(Emitter& e, const Insn& in, int seg, bool limited)
     a.lea(x::r14d, x::ptr(x::rbx, x::r14));
     if (sixteen) a.movzx(x::r14d, x::r14w);
     if (limited) e.emit_limit_check(seg, ZYDIS_REGISTER_R14D, 1, false, -1, in.eip);
-    a.mov(x::r11d, x::dword_ptr(x::r13, off::seg_base(seg)));
-    a.lea(x::r14d, x::ptr(x::r14, x::r11));
+    if (add_base) {
+      a.mov(x::r11d, x::dword_ptr(x::r13, off::seg_base(seg)));
+      a.lea(x::r14d, x::ptr(x::r14, x::r11));
+    }
     e.ins(ZYDIS_MNEMONIC_MOV,
           {Emitter::reg(ZYDIS_REGISTER_AL), Emitter::gmem(ZYDIS_REGISTER_R14D, ZYDIS_REGISTER_NONE, 0, 0, 1)},
           true);
@@ -45,8 +50,10 @@ void emit_hidden_memory_based(Emitter& e, const Insn& in, int seg, bool limited)
   if (sixteen) a.movzx(x::edi, x::di);
   else a.mov(x::edi, x::edi);  // the limit check reads all of RDI
   if (limited) e.emit_limit_check(seg, ZYDIS_REGISTER_EDI, size, true, 7, in.eip);
-  a.mov(x::r11d, x::dword_ptr(x::r13, off::seg_base(seg)));
-  a.lea(x::edi, x::ptr(x::rdi, x::r11));
+  if (add_base) {
+    a.mov(x::r11d, x::dword_ptr(x::r13, off::seg_base(seg)));
+    a.lea(x::edi, x::ptr(x::rdi, x::r11));
+  }
   // The guest bytes without segment and address-size prefixes, with GS and addr32.
   e.raw({0x65, 0x67});
   size_t skip = 0;
@@ -107,7 +114,8 @@ void Emitter::emit_copy(const Insn& in, Kind kind) {
       if (in.ops[i].type != ZYDIS_OPERAND_TYPE_MEMORY) continue;
       const int seg = segment_index(in.ops[i].mem.segment);
       if (!segment_usable(seg, &based, &limited)) return;
-      if (based || limited) return emit_hidden_memory_based(*this, in, seg, limited);
+      if (based || limited || z.address_width == 16)
+        return emit_hidden_memory_based(*this, in, seg, limited, based || limited);
     }
     // Same bytes in 64-bit mode (no REX needed: only legacy registers); drop any segment
     // prefix, then add GS and addr32.

@@ -16,10 +16,31 @@ constexpr uint32_t kPage = 4096;
 constexpr ZydisAccessedFlagsMask kArith = ZYDIS_CPUFLAG_CF | ZYDIS_CPUFLAG_PF | ZYDIS_CPUFLAG_AF |
                                  ZYDIS_CPUFLAG_ZF | ZYDIS_CPUFLAG_SF | ZYDIS_CPUFLAG_OF;
 
+// With a 16-bit stack segment (SS.B = 0) implicit stack references use SP and wrap at
+// 64 KiB, leaving ESP's upper half alone. The emitters' sequences move all of r12d, so
+// the monitor performs every instruction that makes one (runtime/monitor_stack.cpp; the
+// rows that are Monitor already use its 16-bit-aware stack helpers). Rare in 32-bit code,
+// and decided here, at translation time: blocks of a 32-bit stack do not change.
+bool stack16_to_monitor(Kind k, ModeKey mode) {
+  if (!(mode.bits & kModeStack16)) return false;
+  switch (k) {
+    case Kind::Push: case Kind::Pop: case Kind::Pusha: case Kind::Popa: case Kind::Enter:
+    case Kind::Leave: case Kind::Call: case Kind::Ret:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The row's treatment in this mode.
+Treatment treatment_in(Kind k, ModeKey mode) {
+  return stack16_to_monitor(k, mode) ? Treatment::Monitor : info(k).treatment;
+}
+
 // A block ends at an unconditional control transfer, a monitor exit or #UD. A conditional
 // branch does not end it: its taken side is a side exit and scanning goes on.
-bool ends_block(Kind k) {
-  Treatment t = info(k).treatment;
+bool ends_block(Kind k, ModeKey mode) {
+  Treatment t = treatment_in(k, mode);
   if (k == Kind::Jcc) return false;
   return t == Treatment::Branch || t == Treatment::Monitor || t == Treatment::Undef;
 }
@@ -30,7 +51,8 @@ bool ends_block(Kind k) {
 bool performed_inline(const Insn& in, Kind k, ModeKey mode, bool enabled) {
   if (!enabled) return false;
   if (k == Kind::Cli || k == Kind::Sti) return mode.bits & kModeIfAllowed;
-  const bool flat_stack = seg_class(mode, 2) == SegClass::kFlat;  // inline sequences use SS:r12d
+  // The inline sequences use SS:r12d: a flat, 32-bit stack.
+  const bool flat_stack = seg_class(mode, 2) == SegClass::kFlat && !(mode.bits & kModeStack16);
   if (k == Kind::Pushf) return in.z.operand_width == 32 && flat_stack;
   if (k == Kind::Popf) return in.z.operand_width == 32 && (mode.bits & kModeCpl0) && flat_stack;
   if (k == Kind::Rdtsc) return mode.bits & kModeRdtscNative;
@@ -70,7 +92,7 @@ bool flags_live_at_entry(const std::vector<Insn>& insns, const std::vector<Kind>
   ZydisAccessedFlagsMask written = 0;
   for (size_t i = 0; i < insns.size(); ++i) {
     const Insn& in = insns[i];
-    Treatment t = info(kinds[i]).treatment;
+    Treatment t = treatment_in(kinds[i], mode);
     if (i == sti_to_monitor) return true;  // an exit: the flags go with it
     if (kinds[i] == Kind::Pushf) return true;  // reads every flag
     if (kinds[i] == Kind::Popf && performed_inline(in, kinds[i], mode, inline_enabled)) return false;  // writes all
@@ -114,11 +136,9 @@ size_t Translator::fetch(uint32_t eip, uint8_t* out, uint32_t* fault_linear,
 
 Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
   const bool one_shot = mode.bits & kModeOneShot;
-  // SS may have any base and limit but must be 32-bit.
-  if ((mode.bits & kModeStack16) || seg_class(mode, 2) == SegClass::kNull) {
-    const char* what = (mode.bits & kModeStack16) ? "a 16-bit stack segment (SS.B = 0)"
-                                                  : "a null stack segment";
-    failure_ = {eip, strfmt("%s is not supported yet", what)};
+  // SS may have any base, limit and size (a 16-bit one: see stack16_to_monitor).
+  if (seg_class(mode, 2) == SegClass::kNull) {
+    failure_ = {eip, "a null stack segment is not supported yet"};
     return fail("%s", failure_.message.c_str());
   }
   // EIPs are offsets in CS: bytes are fetched at linear cs_base + EIP, and blocks end at
@@ -183,7 +203,8 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     Kind k = classify(in);
     // An instruction this mode makes fault before it executes (#NM or #UD for x87/MMX/SSE
     // under CR0/CR4, #GP(0) through a null segment): the monitor raises it.
-    if (info(k).treatment != Treatment::Monitor && mode_exception(in, mode) >= 0) k = Kind::Undef;
+    if (treatment_in(k, mode) != Treatment::Monitor && mode_exception(in, mode) >= 0)
+      k = Kind::Undef;
     insns.push_back(in);
     kinds.push_back(k);
     // An interrupt that inline STI or POPF enables is taken at the next block entry: end
@@ -206,7 +227,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     pc = in.next_eip();
     if (((cs_base + in.eip) / kPage) != ((cs_base + pc - 1) / kPage)) crosses_page = true;
     bool to_monitor = info(k).treatment == Treatment::String && in.z.address_width != 32;
-    if ((ends_block(k) && !performed_inline(in, k, mode, opt_.inline_sensitive) &&
+    if ((ends_block(k, mode) && !performed_inline(in, k, mode, opt_.inline_sensitive) &&
          !port_io_inline(k, mode, opt_.inline_sensitive)) ||
         to_monitor || crosses_page)
       break;
@@ -235,7 +256,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
     const Insn& in = insns[i];
     Kind k = kinds[i];
     e.begin_insn(in);
-    switch (info(k).treatment) {
+    switch (treatment_in(k, mode)) {
       case Treatment::Copy: e.emit_copy(in, k); break;
       case Treatment::Stack: e.emit_stack(in, k); break;
       case Treatment::String:
@@ -244,7 +265,7 @@ Result<Block*> Translator::translate(uint32_t eip, ModeKey mode) {
         break;
       case Treatment::Branch:
         e.emit_branch(in, k);
-        ended = ends_block(k);
+        ended = ends_block(k, mode);
         break;
       case Treatment::Monitor:
         if (i != sti_to_monitor && performed_inline(in, k, mode, opt_.inline_sensitive)) {

@@ -62,3 +62,31 @@ TEST_CASE("a null (not present) segment faults #GP for every access", "[runtime]
   CHECK(segment_fault(null, false, 0, 1, Access::kRead) == 13);
   CHECK(segment_fault(null, false, 0, 1, Access::kWrite) == 13);
 }
+
+// A 16-bit stack segment (SS.B = 0): implicit stack references use SP, wrapping at 64 KiB,
+// and leave ESP's upper half alone (SDM vol. 1, 6.2).
+TEST_CASE("a 16-bit stack moves SP only and wraps at 64 KiB", "[runtime]") {
+  using namespace bt86::runtime;
+  const Segment s16 = seg(0xFFFF, kDataRw), s32 = seg(0xFFFFFFFF, kDataRw | kBig);
+  CHECK(stack_offset(s16, 0x1234FFF0, -4) == 0xFFEC);
+  CHECK(stack_offset(s16, 0x12340000, -2) == 0xFFFE);
+  CHECK(stack_offset(s16, 0x1234FFFE, 4) == 0x0002);
+  CHECK(moved_esp(s16, 0x12340000, -2) == 0x1234FFFE);
+  CHECK(moved_esp(s16, 0x1234FFFE, 2) == 0x12340000);
+  CHECK(stack_offset(s32, 0x12340000, -2) == 0x1233FFFE);
+  CHECK(moved_esp(s32, 0x12340000, -2) == 0x1233FFFE);
+}
+
+TEST_CASE("a frame pushed on a 16-bit stack is checked slot by slot", "[runtime]") {
+  using namespace bt86::runtime;
+  // SP = 4: three dwords at 0x0000, 0xFFFC and 0xFFF8, all within a 64 KiB limit.
+  CHECK_FALSE(push_fault(seg(0xFFFF, kDataRw), 0xABCD0004, 3, 4));
+  // SP = 2: the dword at 0xFFFE ends beyond the limit.
+  CHECK(push_fault(seg(0xFFFF, kDataRw), 0xABCD0002, 1, 4) == 12);
+  // Expand-down, B = 0: valid offsets are limit+1 .. 0xFFFF.
+  CHECK_FALSE(push_fault(seg(0x7FFF, kDataRwDown), 0x8008, 2, 4));
+  CHECK(push_fault(seg(0x7FFF, kDataRwDown), 0x8004, 2, 4) == 12);
+  // A 32-bit stack keeps the single range check.
+  CHECK(push_fault(seg(0xFFF, kDataRw | kBig), 0x1004, 2, 4) == 12);
+  CHECK_FALSE(push_fault(seg(0xFFF, kDataRw | kBig), 0x1000, 2, 4));
+}
