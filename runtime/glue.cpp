@@ -25,6 +25,18 @@ namespace {
 constexpr int32_t kFxMxcsr = off::kGuestFx + 24;
 constexpr int32_t kFxXmm = off::kGuestFx + 160;
 
+// Guest SSE state into the FXSAVE image, host MXCSR in; and back.
+void save_guest_sse(x86::Assembler& a) {
+  for (int i = 0; i < 16; ++i) a.movaps(x86::ptr(x86::r13, kFxXmm + 16 * i), x86::xmm(i));
+  a.stmxcsr(x86::dword_ptr(x86::r13, kFxMxcsr));
+  a.ldmxcsr(x86::dword_ptr(x86::r13, off::kHostMxcsr));
+}
+
+void load_guest_sse(x86::Assembler& a) {
+  a.ldmxcsr(x86::dword_ptr(x86::r13, kFxMxcsr));
+  for (int i = 0; i < 16; ++i) a.movaps(x86::xmm(i), x86::ptr(x86::r13, kFxXmm + 16 * i));
+}
+
 const x86::Gp kGuestRegs[8] = {x86::eax, x86::ecx, x86::edx, x86::ebx,
                                x86::r12d, x86::ebp, x86::esi, x86::edi};
 
@@ -50,8 +62,7 @@ Glue emit_glue(translator::TCache& tc, PortIoHelper port_io) {
   a.mov(x86::byte_ptr(x86::r13, off::kFxReload), 0);
   a.jmp(loaded);
   a.bind(light);
-  for (int i = 0; i < 16; ++i) a.movaps(x86::xmm(i), x86::ptr(x86::r13, kFxXmm + 16 * i));
-  a.ldmxcsr(x86::dword_ptr(x86::r13, kFxMxcsr));
+  load_guest_sse(a);
   a.bind(loaded);
   a.mov(x86::eax, x86::dword_ptr(x86::r13, off::kEflags));
   a.bt(x86::eax, 9);  // IF -> vif, for inline CLI/STI
@@ -80,9 +91,7 @@ Glue emit_glue(translator::TCache& tc, PortIoHelper port_io) {
   a.or_(x86::r14d, x86::r15d);
   a.mov(x86::dword_ptr(x86::r13, off::kEflags), x86::r14d);
   a.cld();
-  for (int i = 0; i < 16; ++i) a.movaps(x86::ptr(x86::r13, kFxXmm + 16 * i), x86::xmm(i));
-  a.stmxcsr(x86::dword_ptr(x86::r13, kFxMxcsr));
-  a.ldmxcsr(x86::dword_ptr(x86::r13, off::kHostMxcsr));
+  save_guest_sse(a);
   a.mov(x86::rsp, x86::qword_ptr(x86::r13, off::kHostRsp));
   a.add(x86::rsp, 8);
   for (x86::Gp r : {x86::r15, x86::r14, x86::r13, x86::r12, x86::rbp, x86::rbx}) a.pop(r);
@@ -101,9 +110,7 @@ Glue emit_glue(translator::TCache& tc, PortIoHelper port_io) {
   a.pushfq();
   for (x86::Gp r : {x86::rax, x86::rcx, x86::rdx, x86::rsi, x86::rdi}) a.push(r);
   a.lea(x86::rsp, x86::ptr(x86::rsp, -8));  // block RSP is 16-aligned; call + 6 pushes + 8
-  for (int i = 0; i < 16; ++i) a.movaps(x86::ptr(x86::r13, kFxXmm + 16 * i), x86::xmm(i));
-  a.stmxcsr(x86::dword_ptr(x86::r13, kFxMxcsr));
-  a.ldmxcsr(x86::dword_ptr(x86::r13, off::kHostMxcsr));
+  save_guest_sse(a);
   a.cld();
   a.mov(x86::rdi, x86::r13);
   a.mov(x86::esi, x86::r14d);
@@ -111,8 +118,7 @@ Glue emit_glue(translator::TCache& tc, PortIoHelper port_io) {
   a.mov(x86::rax, reinterpret_cast<uint64_t>(port_io));
   a.call(x86::rax);
   a.mov(x86::r15, x86::rax);
-  a.ldmxcsr(x86::dword_ptr(x86::r13, kFxMxcsr));
-  for (int i = 0; i < 16; ++i) a.movaps(x86::xmm(i), x86::ptr(x86::r13, kFxXmm + 16 * i));
+  load_guest_sse(a);
   a.lea(x86::rsp, x86::ptr(x86::rsp, 8));
   for (x86::Gp r : {x86::rdi, x86::rsi, x86::rdx, x86::rcx, x86::rax}) a.pop(r);
   a.popfq();
