@@ -36,10 +36,26 @@ function(bt86_guest_c_object out src)
 endfunction()
 
 function(bt86_guest_asm_object out src)
+  # NASM's -MD output names only the source here, not its %include files: depend on every
+  # .inc beside the source and in each -I directory as well, or an edit to guest.inc
+  # would leave stale guests in an existing build.
+  get_filename_component(src_dir ${src} DIRECTORY)
+  set(inc_dirs ${src_dir})
+  foreach(arg IN LISTS ARGN)
+    if(arg MATCHES "^-I(.+)$")
+      list(APPEND inc_dirs ${CMAKE_MATCH_1})
+    endif()
+  endforeach()
+  set(incs)
+  foreach(dir IN LISTS inc_dirs)
+    file(GLOB dir_incs CONFIGURE_DEPENDS ${dir}/*.inc)
+    list(APPEND incs ${dir_incs})
+  endforeach()
+  list(REMOVE_DUPLICATES incs)
   add_custom_command(
     OUTPUT ${out}
     COMMAND ${NASM} -f elf32 ${ARGN} -MD ${out}.d ${src} -o ${out}
-    DEPENDS ${src}
+    DEPENDS ${src} ${incs}
     DEPFILE ${out}.d
     COMMENT "Guest NASM ${out}"
     VERBATIM)

@@ -43,7 +43,7 @@ bool Shadow::contains(uint64_t host_addr) const {
 void Shadow::set_state(const PagingState& s) {
   const PagingState old = state_;
   state_ = s;
-  drop_fetch_tlb();
+  drop_tlb();
   if (!old.enabled && !s.enabled) return;
   const bool everything = old.enabled != s.enabled || old.controls.pse != s.controls.pse ||
                           old.controls.wp != s.controls.wp || old.pge != s.pge;
@@ -53,7 +53,7 @@ void Shadow::set_state(const PagingState& s) {
 
 void Shadow::invlpg(uint32_t linear) {
   stats_.invlpgs++;
-  drop_fetch_tlb();  // a 4 MiB page may back many entries
+  drop_tlb();  // a 4 MiB page may back many entries
   for (int view = 0; view < 2; ++view) {
     View& v = views_[view];
     // A 4 MiB page is shadowed as 4 KiB pieces: INVLPG anywhere in it drops them all.

@@ -67,19 +67,18 @@ class Shadow {
   void invlpg(uint32_t linear);
 
   // A linear access by the monitor or the translator's fetch (paging on): the physical
-  // address, with Accessed/Dirty set, or the #PF error code. Fetches go through a small
-  // TLB (the dispatcher looks up the physical page of every block it enters), dropped
-  // where a hardware TLB is: INVLPG and every write to CR0, CR3 or CR4.
+  // address, with Accessed/Dirty set, or the #PF error code. A small TLB per access kind
+  // answers repeats (the dispatcher looks up the physical page of every block it enters;
+  // an interrupt through the IDT reads and writes a dozen guest dwords); it is dropped
+  // where a hardware TLB is: INVLPG and every write to CR0, CR3 or CR4. Only successful
+  // walks are kept, each after it set the Accessed (and, for writes, Dirty) bit.
   std::expected<uint32_t, uint32_t> translate(uint32_t linear, AccessKind kind, bool user) {
-    FetchTlbEntry* e = nullptr;
     const uint32_t tag = (linear >> 12) << 1 | uint32_t(user);
-    if (kind == AccessKind::kFetch) {
-      e = &fetch_tlb_[(linear >> 12) % kFetchTlbSize];
-      if (e->tag == tag) return e->phys_page << 12 | (linear & 0xFFF);
-    }
+    TlbEntry& e = tlb_[size_t(kind)][(linear >> 12) % kTlbSize];
+    if (e.tag == tag) return e.phys_page << 12 | (linear & 0xFFF);
     auto m = walk(ram_, state_.controls, linear, kind, user);
     if (!m) return std::unexpected(m.error());
-    if (e) *e = FetchTlbEntry{tag, m->phys >> 12};
+    e = TlbEntry{tag, m->phys >> 12};
     return m->phys;
   }
 
@@ -118,12 +117,14 @@ class Shadow {
     std::vector<uint32_t> nonglobal;
   };
   using Rmap = std::unordered_map<uint32_t, boost::container::small_vector<uint32_t, 2>>;
-  struct FetchTlbEntry {
+  struct TlbEntry {
     uint32_t tag = ~0u;  // linear page << 1 | user view; ~0u: empty
     uint32_t phys_page = 0;
   };
-  static constexpr size_t kFetchTlbSize = 64;
-  void drop_fetch_tlb() { fetch_tlb_.fill(FetchTlbEntry{}); }
+  static constexpr size_t kTlbSize = 64;
+  void drop_tlb() {
+    for (auto& t : tlb_) t.fill(TlbEntry{});
+  }
 
   Shadow(GuestRam& ram, Window identity, Window sup, Window user);
   // `ram` false: an open-bus page (no reverse-map entry, not counted as a RAM fill).
@@ -143,7 +144,7 @@ class Shadow {
   Rmap rmap_;      // physical page -> (view << 20 | linear page) of each mapping
   PagingState state_;
   std::function<bool(uint32_t)> is_code_;
-  std::array<FetchTlbEntry, kFetchTlbSize> fetch_tlb_{};
+  std::array<std::array<TlbEntry, kTlbSize>, 3> tlb_{};  // by AccessKind: read, write, fetch
   ShadowStats stats_;
   bool open_bus_ = false;
 };
