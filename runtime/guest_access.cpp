@@ -2,6 +2,7 @@
 #include "runtime/guest_access.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
@@ -88,10 +89,10 @@ LinearStatus resolve(Machine& m, uint32_t linear, unsigned size, mmu::AccessKind
     uint32_t phys = at;
     if (m.shadow().state().enabled) {
       auto t = m.shadow().translate(at, kind, user);
-      if (!t) return LinearStatus{LinearStatus::kPageFault, at, t.error()};
+      if (!t) return LinearStatus{at, uint16_t(t.error()), LinearStatus::kPageFault};
       phys = *t;
     }
-    if (!m.ram().contains(phys, out->len[i])) return LinearStatus{LinearStatus::kOutside, phys};
+    if (!m.ram().contains(phys, out->len[i])) return LinearStatus{phys, 0, LinearStatus::kOutside};
     out->phys[i] = phys;
   }
   return {};
@@ -103,6 +104,16 @@ LinearStatus read_linear(Machine& m, uint32_t linear, unsigned size, uint64_t* o
   Runs r;
   LinearStatus s = resolve(m, linear, size, mmu::AccessKind::kRead, user, &r);
   if (!s.ok()) return s;
+  const uint8_t* p = m.ram().host(r.phys[0]);
+  if (r.count == 1) {  // one typed load: bytes copied into a zeroed qword stall its read
+    switch (size) {
+      case 1: *out = *p; return s;
+      case 2: { uint16_t x; std::memcpy(&x, p, 2); *out = x; return s; }
+      case 4: { uint32_t x; std::memcpy(&x, p, 4); *out = x; return s; }
+      case 8: { uint64_t x; std::memcpy(&x, p, 8); *out = x; return s; }
+      default: break;
+    }
+  }
   uint64_t v = 0;
   auto* bytes = reinterpret_cast<uint8_t*>(&v);
   m.ram().read(r.phys[0], bytes, r.len[0]);
