@@ -202,7 +202,10 @@ Block* TCache::install(Block proto, const uint8_t* code, size_t size,
   for (uint32_t page : b->pages) {
     if (page == ~0u) continue;
     auto& list = pages_[page];
-    if (list.empty() && protect_) protect_(page, true);
+    if (list.empty()) {
+      code_bits_[page >> 6] |= 1ull << (page & 63);
+      if (protect_) protect_(page, true);
+    }
     list.push_back(b);
   }
   publish_ibl(b);
@@ -277,6 +280,7 @@ void TCache::invalidate(Block* b) {
     list.erase(std::remove(list.begin(), list.end(), b), list.end());
     if (list.empty()) {
       pages_.erase(pit);
+      code_bits_[page >> 6] &= ~(1ull << (page & 63));
       if (protect_) protect_(page, false);
     }
   }
@@ -294,6 +298,7 @@ void TCache::flush() {
   for (auto& [page, list] : pages_)
     if (protect_) protect_(page, false);
   pages_.clear();
+  std::fill(code_bits_.begin(), code_bits_.end(), 0);
   index_.clear();
   std::fill(lookup_cache_.begin(), lookup_cache_.end(), nullptr);
   by_address_.clear();

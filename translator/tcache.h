@@ -82,7 +82,10 @@ class TCache {
   void link(uint32_t slot, Block* target);
   void set_paging(bool on) { paging_ = on; }
   // Invalidation: every block with bytes on `page` (guest-physical page number).
-  bool page_has_code(uint32_t page) const { return pages_.count(page) != 0; }
+  // A bit per guest-physical page: every monitor write to guest memory asks.
+  bool page_has_code(uint32_t page) const {
+    return (code_bits_[page >> 6] >> (page & 63)) & 1;
+  }
   void invalidate_page(uint32_t page);
   void flush();
 
@@ -169,6 +172,7 @@ class TCache {
   std::deque<Block> blocks_;             // stable addresses; cleared by flush()
   std::vector<Block*> by_address_;       // ascending host address
   std::unordered_map<Key, Block*, KeyHash> index_;
+  std::vector<uint64_t> code_bits_ = std::vector<uint64_t>((1u << 20) / 64);  // pages_ keys
   std::deque<MonitorSite> monitor_sites_;  // by id; a deque: references stay valid
   std::vector<Block*> lookup_cache_ = std::vector<Block*>(1u << kLookupCacheBits);  // or null
   std::unordered_map<uint32_t, boost::container::small_vector<Block*, 4>> pages_;
