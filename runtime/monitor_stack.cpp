@@ -22,6 +22,17 @@ void set_gpr(VcpuState& v, int i, uint32_t value, unsigned n) {
   v.gpr[i] = n == 2 ? (v.gpr[i] & 0xFFFF0000u) | (value & 0xFFFF) : value;
 }
 
+// Writes `count` slots of `n` bytes below ESP (SP), values[0] at the highest address,
+// after checking every slot: a fault leaves memory and ESP untouched. ESP does not move.
+bool write_below_sp(Machine& m, const uint32_t* values, int count, int n) {
+  VcpuState& v = m.vcpu();
+  for (int i = 0; i < count; ++i)
+    if (!check_access(m, stack_slot(v, -n * (i + 1)), unsigned(n), Access::kWrite)) return false;
+  for (int i = 0; i < count; ++i)
+    if (!write_mem(m, stack_slot(v, -n * (i + 1)), unsigned(n), values[i])) return false;
+  return true;
+}
+
 bool push(Machine& m, const Insn& in) {
   const unsigned n = in.z.operand_width / 8;
   const ZydisDecodedOperand& src = in.ops[0];
@@ -51,10 +62,7 @@ bool pop(Machine& m, const Insn& in) {
 bool pusha(Machine& m, const Insn& in) {
   VcpuState& v = m.vcpu();
   const int n = int(in.z.operand_width / 8);
-  for (int i = 0; i < 8; ++i)
-    if (!check_access(m, stack_slot(v, -n * (i + 1)), unsigned(n), Access::kWrite)) return false;
-  for (int i = 0; i < 8; ++i)
-    if (!write_mem(m, stack_slot(v, -n * (i + 1)), unsigned(n), v.gpr[i])) return false;
+  if (!write_below_sp(m, v.gpr, 8, n)) return false;
   move_sp(v, -8 * n);
   return true;
 }
@@ -97,10 +105,7 @@ bool enter(Machine& m, const Insn& in) {
     }
     pushed[count++] = frame_temp;
   }
-  for (int i = 0; i < count; ++i)
-    if (!check_access(m, stack_slot(v, -n * (i + 1)), unsigned(n), Access::kWrite)) return false;
-  for (int i = 0; i < count; ++i)
-    if (!write_mem(m, stack_slot(v, -n * (i + 1)), unsigned(n), pushed[i])) return false;
+  if (!write_below_sp(m, pushed, count, n)) return false;
   set_gpr(v, 5, frame_temp, unsigned(n));
   v.gpr[4] = moved_esp(ss, esp, -n * count - size);
   return true;

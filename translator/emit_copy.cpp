@@ -17,6 +17,22 @@ bool hidden_memory(ZydisMnemonic m) {
          m == ZYDIS_MNEMONIC_MASKMOVDQU;
 }
 
+// The guest's bytes as they are in 64-bit mode (no REX needed: only legacy registers),
+// with GS and addr32 in place of its segment and address-size prefixes; operand-size and
+// REP prefixes are kept.
+void copy_with_gs_addr32(Emitter& e, const Insn& in) {
+  e.raw({0x65, 0x67});
+  size_t skip = 0;
+  for (; skip < in.z.length; ++skip) {
+    const uint8_t b = in.bytes[skip];
+    if (b == 0x66 || b == 0xF2 || b == 0xF3) e.raw({b});
+    else if (b != 0x26 && b != 0x2E && b != 0x36 && b != 0x3E && b != 0x64 && b != 0x65 &&
+             b != 0x67)
+      break;
+  }
+  e.as().embed(in.bytes + skip, in.z.length - skip);
+}
+
 // XLAT (reads seg:[EBX + AL]) and MASKMOVQ/MASKMOVDQU (write seg:[EDI]) through a
 // segment with a base (and, if `limited`, a limit or type to check), or with a 16-bit
 // address size (the offset wraps at 64 KiB; the guest's 0x67 would mean addr32 in 64-bit
@@ -54,17 +70,7 @@ void emit_hidden_memory_based(Emitter& e, const Insn& in, int seg, bool limited,
     a.mov(x::r11d, x::dword_ptr(x::r13, off::seg_base(seg)));
     a.lea(x::edi, x::ptr(x::rdi, x::r11));
   }
-  // The guest bytes without segment and address-size prefixes, with GS and addr32.
-  e.raw({0x65, 0x67});
-  size_t skip = 0;
-  for (; skip < in.z.length; ++skip) {
-    const uint8_t b = in.bytes[skip];
-    if (b == 0x66 || b == 0xF2 || b == 0xF3) e.raw({b});
-    else if (b != 0x26 && b != 0x2E && b != 0x36 && b != 0x3E && b != 0x64 && b != 0x65 &&
-             b != 0x67)
-      break;
-  }
-  a.embed(in.bytes + skip, in.z.length - skip);
+  copy_with_gs_addr32(e, in);
   a.mov(x::rdi, x::qword_ptr(x::r13, off::scratch(0)));
 }
 
@@ -117,22 +123,8 @@ void Emitter::emit_copy(const Insn& in, Kind kind) {
       if (based || limited || z.address_width == 16)
         return emit_hidden_memory_based(*this, in, seg, limited, based || limited);
     }
-    // Same bytes in 64-bit mode (no REX needed: only legacy registers); drop any segment
-    // prefix, then add GS and addr32.
-    raw({0x65, 0x67});
-    size_t skip = 0;
-    while (skip < z.length) {
-      uint8_t b = in.bytes[skip];
-      if (b == 0x26 || b == 0x2E || b == 0x36 || b == 0x3E || b == 0x64 || b == 0x65) {
-        ++skip;
-      } else if (b == 0x66 || b == 0xF2 || b == 0xF3) {
-        raw({b});
-        ++skip;
-      } else {
-        break;
-      }
-    }
-    as().embed(in.bytes + skip, z.length - skip);
+    // Flat segment, 32-bit address: the guest's address registers are the host's.
+    copy_with_gs_addr32(*this, in);
     return;
   }
 
