@@ -18,7 +18,9 @@ inline constexpr uint64_t kNever = std::numeric_limits<uint64_t>::max();
 
 // A device whose state changes with time (a timer output edge, an RTC update). The machine
 // calls advance() once now_ns() has reached next_deadline_ns(), at exits and after HLT
-// wakes; a device must also bring itself up to date whenever the guest reads it.
+// wakes; a device must also bring itself up to date whenever the guest reads it. The
+// deadline may change only in advance() and in the device's port reads and writes: the
+// machine keeps the earliest one and asks again only after those.
 class TimedDevice {
  public:
   virtual ~TimedDevice() = default;

@@ -71,6 +71,7 @@ void PortBus::note_unclaimed(uint16_t port, bool is_write) {
 // offset of that first port and handles the remaining bytes itself (a byte-wide device such
 // as the UART splits the access the way the ISA bus controller would).
 uint32_t PortBus::read(uint16_t port, unsigned size) {
+  ++accesses_;
   const uint32_t mask = size_mask(size);
   const Range* r = find(port);
   if (r == nullptr) {
@@ -82,6 +83,7 @@ uint32_t PortBus::read(uint16_t port, unsigned size) {
 }
 
 void PortBus::write(uint16_t port, unsigned size, uint32_t value) {
+  ++accesses_;
   const uint32_t mask = size_mask(size);
   const Range* r = find(port);
   if (r == nullptr) {

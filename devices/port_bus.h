@@ -18,6 +18,11 @@ class PortBus {
   uint32_t read(uint16_t port, unsigned size);
   void write(uint16_t port, unsigned size, uint32_t value);
 
+  // How many reads and writes the bus has carried. Device deadlines change only in a port
+  // access or an advance (devices/clock.h), so the machine recomputes its earliest one
+  // only when this count moved.
+  uint64_t accesses() const { return accesses_; }
+
   // Called once per unclaimed port the guest touches (for --trace io).
   void set_unclaimed_hook(std::function<void(uint16_t port, bool is_write)> hook) {
     unclaimed_hook_ = std::move(hook);
@@ -33,6 +38,7 @@ class PortBus {
   void note_unclaimed(uint16_t port, bool is_write);
 
   std::vector<Range> ranges_;  // sorted by base
+  uint64_t accesses_ = 0;
   std::vector<bool> unclaimed_seen_ = std::vector<bool>(65536);
   std::function<void(uint16_t, bool)> unclaimed_hook_;
 };

@@ -32,6 +32,7 @@ GuestRam::GuestRam(GuestRam&& o) noexcept
     : fd_(std::exchange(o.fd_, -1)),
       base_(std::exchange(o.base_, nullptr)),
       size_(std::exchange(o.size_, 0)),
+      watched_(std::exchange(o.watched_, nullptr)),
       hook_(std::move(o.hook_)) {}
 
 GuestRam& GuestRam::operator=(GuestRam&& o) noexcept {
@@ -45,11 +46,6 @@ GuestRam& GuestRam::operator=(GuestRam&& o) noexcept {
 GuestRam::~GuestRam() {
   if (base_) munmap(base_, size_);
   if (fd_ >= 0) close(fd_);
-}
-
-void GuestRam::write(uint32_t gpa, const void* src, size_t len) {
-  std::memcpy(host(gpa), src, len);
-  if (hook_) hook_(gpa, len);
 }
 
 }  // namespace bt86::mmu

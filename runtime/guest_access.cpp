@@ -98,22 +98,45 @@ LinearStatus resolve(Machine& m, uint32_t linear, unsigned size, mmu::AccessKind
   return {};
 }
 
+// One typed load of `size` (1, 2, 4 or 8) bytes: bytes copied into a zeroed qword stall
+// its read (store forwarding).
+uint64_t load_le(const uint8_t* p, unsigned size) {
+  switch (size) {
+    case 1: return *p;
+    case 2: { uint16_t x; std::memcpy(&x, p, 2); return x; }
+    case 4: { uint32_t x; std::memcpy(&x, p, 4); return x; }
+    default: { uint64_t x; std::memcpy(&x, p, 8); return x; }
+  }
+}
+
+bool power_of_two_size(unsigned size) { return size == 1 || size == 2 || size == 4 || size == 8; }
+
 }  // namespace
 
+std::optional<uint32_t> span_in_page(Machine& m, uint32_t linear, unsigned size, Access access,
+                                     bool user) {
+  if ((linear & 0xFFF) + size > 0x1000) return std::nullopt;
+  uint32_t phys = linear;
+  if (m.shadow().state().enabled) {
+    auto t = m.shadow().translate(
+        linear, access == Access::kWrite ? mmu::AccessKind::kWrite : mmu::AccessKind::kRead, user);
+    if (!t) return std::nullopt;
+    phys = *t;
+  }
+  if (!m.ram().contains(phys, size)) return std::nullopt;
+  return phys;
+}
+
 LinearStatus read_linear(Machine& m, uint32_t linear, unsigned size, uint64_t* out, bool user) {
+  if (power_of_two_size(size)) {  // the common case: in one page, allowed
+    if (auto phys = span_in_page(m, linear, size, Access::kRead, user)) {
+      *out = load_le(m.ram().host(*phys), size);
+      return {};
+    }
+  }
   Runs r;
   LinearStatus s = resolve(m, linear, size, mmu::AccessKind::kRead, user, &r);
   if (!s.ok()) return s;
-  const uint8_t* p = m.ram().host(r.phys[0]);
-  if (r.count == 1) {  // one typed load: bytes copied into a zeroed qword stall its read
-    switch (size) {
-      case 1: *out = *p; return s;
-      case 2: { uint16_t x; std::memcpy(&x, p, 2); *out = x; return s; }
-      case 4: { uint32_t x; std::memcpy(&x, p, 4); *out = x; return s; }
-      case 8: { uint64_t x; std::memcpy(&x, p, 8); *out = x; return s; }
-      default: break;
-    }
-  }
   uint64_t v = 0;
   auto* bytes = reinterpret_cast<uint8_t*>(&v);
   m.ram().read(r.phys[0], bytes, r.len[0]);
@@ -124,6 +147,10 @@ LinearStatus read_linear(Machine& m, uint32_t linear, unsigned size, uint64_t* o
 
 LinearStatus write_linear(Machine& m, uint32_t linear, unsigned size, uint64_t value,
                           bool user) {
+  if (auto phys = span_in_page(m, linear, size, Access::kWrite, user)) {
+    m.ram().write(*phys, &value, size);  // through the code-page hook
+    return {};
+  }
   Runs r;
   LinearStatus s = resolve(m, linear, size, mmu::AccessKind::kWrite, user, &r);
   if (!s.ok()) return s;
@@ -155,6 +182,32 @@ bool write_mem(Machine& m, SegAddr a, unsigned size, uint64_t value) {
   if (!check_access(m, a, size, Access::kWrite)) return false;
   const uint32_t linear = m.vcpu().seg[a.seg].base + a.offset;
   return settle(m, write_linear(m, linear, size, value, m.vcpu().cpl == 3));
+}
+
+bool read_stack_slots(Machine& m, int32_t at, unsigned count, unsigned n, uint64_t* out) {
+  const VcpuState& v = m.vcpu();
+  const Segment& ss = v.seg[kSS];
+  // One span when the slots are contiguous (a 32-bit stack), allowed as a whole, and in
+  // one page: then no slot could have faulted, and the order of checks cannot show.
+  if (!stack_is_16(ss)) {
+    const uint32_t offset = v.gpr[4] + uint32_t(at);
+    if (!segment_fault(ss, true, offset, count * n, Access::kRead)) {
+      if (auto phys = span_in_page(m, ss.base + offset, count * n, Access::kRead, v.cpl == 3)) {
+        const uint8_t* p = m.ram().host(*phys);
+        for (unsigned i = 0; i < count; ++i) {
+          uint32_t x = 0;
+          std::memcpy(&x, p + i * n, n);
+          out[i] = x;
+        }
+        return true;
+      }
+    }
+  }
+  for (unsigned i = 0; i < count; ++i) {
+    out[i] = 0;
+    if (!read_mem(m, stack_slot(v, at + int32_t(i * n)), n, &out[i])) return false;
+  }
+  return true;
 }
 
 }  // namespace bt86::runtime

@@ -50,6 +50,12 @@ static_assert(sizeof(LinearStatus) == 8);
 LinearStatus read_linear(Machine& m, uint32_t linear, unsigned size, uint64_t* out, bool user);
 LinearStatus write_linear(Machine& m, uint32_t linear, unsigned size, uint64_t value,
                           bool user);
+// The guest-physical address of the `size` bytes at `linear` when they lie in one page of
+// RAM and the access is allowed (Accessed, and for a write Dirty, are then set). Nothing
+// otherwise: the caller takes its access-by-access path, which reports the exact fault.
+// Interrupt frames, IRET and TSS stack pointers read or write several slots as one span.
+std::optional<uint32_t> span_in_page(Machine& m, uint32_t linear, unsigned size, Access access,
+                                     bool user);
 // For a failed status: raises the #PF (setting CR2) or stops the VM. Returns s.ok().
 bool settle(Machine& m, const LinearStatus& s);
 
@@ -80,6 +86,11 @@ inline uint32_t moved_esp(const Segment& ss, uint32_t esp, int32_t delta) {
 inline SegAddr stack_slot(const VcpuState& v, int32_t delta) {
   return {kSS, stack_offset(v.seg[kSS], v.gpr[4], delta)};
 }
+
+// Reads `count` slots of `n` bytes at ESP (SP) + at upward into out[0..count), as that many
+// POPs would check them (segment, then page, slot by slot). false: an access raised or the
+// VM stopped.
+bool read_stack_slots(Machine& m, int32_t at, unsigned count, unsigned n, uint64_t* out);
 
 // ESP (SP) += delta.
 inline void move_sp(VcpuState& v, int32_t delta) {

@@ -40,8 +40,27 @@ void Machine::wait_for_input(uint64_t timeout_ns) {
 
 bool Machine::accept_events() {
   VcpuState& v = vcpu();
-  if (!timed_.empty()) advance_devices(clock_.now_ns());
-  if (HostTimer::take_tick()) {
+  const bool tick = HostTimer::take_tick();
+  if (!timed_.empty()) {
+    // The clock is read (an RDTSC, ~40 ticks on AMD) on a host tick, after a port access
+    // may have moved a deadline, and every kExitsPerClockRead exits: a deadline is seen at
+    // most that many exits late (microseconds), where translated code that does not exit
+    // is seen up to a host-timer period (1 ms) late.
+    bool look = tick || --exits_until_clock_ == 0;
+    if (ports_.accesses() != deadline_accesses_) {
+      earliest_deadline_ = next_deadline();
+      deadline_accesses_ = ports_.accesses();
+      look = true;
+    }
+    if (look) {
+      exits_until_clock_ = kExitsPerClockRead;
+      if (const uint64_t now = clock_.now_ns(); now >= earliest_deadline_) {
+        advance_devices(now);
+        earliest_deadline_ = next_deadline();
+      }
+    }
+  }
+  if (tick) {
     for (auto& hook : idle_hooks_) hook();
     if (!inputs_.empty()) wait_for_input(0);
   }

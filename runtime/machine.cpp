@@ -82,7 +82,8 @@ Result<std::unique_ptr<Machine>> Machine::create(const MachineOptions& opt) {
     }
     return c;
   });
-  m->ram_.set_write_hook([self](uint32_t gpa, size_t len) { self->on_guest_write(gpa, len); });
+  m->ram_.set_write_hook(m->tc_->code_page_bits(),
+                         [self](uint32_t gpa, size_t len) { self->on_guest_write(gpa, len); });
   m->translator_ = std::make_unique<translator::Translator>(*m->tc_, m->ram_, m->glue_.addrs,
                                                             opt.translate);
   m->translator_->set_code_map([self](uint32_t linear) -> std::expected<uint32_t, uint32_t> {
@@ -398,7 +399,11 @@ StopInfo Machine::run() {
         break;
       case ExitReason::kMonitor: {
         stats_.exits_monitor++;
-        uint64_t t0 = __rdtsc();
+        if (!opt_.time_monitor) {
+          perform_monitor_call(*this, v.exit_slot);
+          break;
+        }
+        const uint64_t t0 = __rdtsc();
         perform_monitor_call(*this, v.exit_slot);
         stats_.tsc_monitor += __rdtsc() - t0;
         break;

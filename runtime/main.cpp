@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   opt.tc_mib = config.tc_mib;
   opt.translate.verify = config.verify_translations;
   opt.translate.count = config.stats;
+  opt.time_monitor = config.stats;
   if (config.trace & cli::kTraceInAsm) opt.translate.trace_in_asm = log;
   if (config.trace & cli::kTraceOutAsm) opt.translate.trace_out_asm = log;
   if (config.trace & cli::kTraceExec) opt.trace_exec = log;

@@ -164,6 +164,37 @@ const translator::MonitorSite* decode_at(Machine& m, uint32_t eip) {
   return &e;
 }
 
+// Performs `in` (of kind `k`, allowed in this mode). True: it completed and EIP moves to
+// the next instruction; false: it set EIP itself, raised, or stopped the VM.
+bool perform_kind(Machine& m, const Insn& in, Kind k) {
+  switch (k) {
+    case Kind::Undef:
+      m.raise(6);
+      return false;
+    case Kind::Aaa: case Kind::Aas: case Kind::Daa: case Kind::Das: case Kind::Aam:
+    case Kind::Aad: case Kind::Salc:
+      return perform_bcd(m, in, k);
+    case Kind::In: case Kind::Out: case Kind::Ins: case Kind::Outs:
+      return perform_io(m, in, k);
+    case Kind::Int: case Kind::Int1: case Kind::Int3: case Kind::Into: case Kind::Iret: case Kind::JmpFar:
+    case Kind::CallFar: case Kind::RetFar: case Kind::Bound:
+      return perform_control(m, in, k);
+    case Kind::MovToSeg: case Kind::MovFromSeg: case Kind::PushSeg: case Kind::PopSeg:
+    case Kind::LoadFarPtr: case Kind::Arpl:
+      return perform_segment(m, in, k);
+    case Kind::Lldt: case Kind::Ltr: case Kind::Sldt: case Kind::Str: case Kind::Lar:
+    case Kind::Lsl: case Kind::Verr: case Kind::Verw:
+      return perform_descriptor(m, in, k);
+    case Kind::Movs: case Kind::Stos: case Kind::Lods: case Kind::Cmps: case Kind::Scas:
+      return perform_string(m, in, k);
+    case Kind::Push: case Kind::Pop: case Kind::Pusha: case Kind::Popa: case Kind::Enter:
+    case Kind::Leave: case Kind::Call: case Kind::Ret:
+      return perform_stack(m, in, k);  // a 16-bit stack (SS.B = 0)
+    default:
+      return perform_system(m, in, k);
+  }
+}
+
 }  // namespace
 
 void perform_monitor_call(Machine& m, uint32_t site) {
@@ -185,46 +216,13 @@ void perform_monitor_call(Machine& m, uint32_t site) {
             translator::format_insn(in).c_str());
 
   SensitiveReport* report = m.options().sensitive_report;
-  VcpuSnapshot before;
-  if (report) before = v;
-
-  bool next = false;
-  switch (k) {
-    case Kind::Undef:
-      m.raise(6);
-      return;
-    case Kind::Aaa: case Kind::Aas: case Kind::Daa: case Kind::Das: case Kind::Aam:
-    case Kind::Aad: case Kind::Salc:
-      next = perform_bcd(m, in, k);
-      break;
-    case Kind::In: case Kind::Out: case Kind::Ins: case Kind::Outs:
-      next = perform_io(m, in, k);
-      break;
-    case Kind::Int: case Kind::Int1: case Kind::Int3: case Kind::Into: case Kind::Iret: case Kind::JmpFar:
-    case Kind::CallFar: case Kind::RetFar: case Kind::Bound:
-      next = perform_control(m, in, k);
-      break;
-    case Kind::MovToSeg: case Kind::MovFromSeg: case Kind::PushSeg: case Kind::PopSeg:
-    case Kind::LoadFarPtr: case Kind::Arpl:
-      next = perform_segment(m, in, k);
-      break;
-    case Kind::Lldt: case Kind::Ltr: case Kind::Sldt: case Kind::Str: case Kind::Lar:
-    case Kind::Lsl: case Kind::Verr: case Kind::Verw:
-      next = perform_descriptor(m, in, k);
-      break;
-    case Kind::Movs: case Kind::Stos: case Kind::Lods: case Kind::Cmps: case Kind::Scas:
-      next = perform_string(m, in, k);
-      break;
-    case Kind::Push: case Kind::Pop: case Kind::Pusha: case Kind::Popa: case Kind::Enter:
-    case Kind::Leave: case Kind::Call: case Kind::Ret:
-      next = perform_stack(m, in, k);  // a 16-bit stack (SS.B = 0)
-      break;
-    default:
-      next = perform_system(m, in, k);
-      break;
+  if (!report) {
+    if (perform_kind(m, in, k)) v.eip = in.next_eip();
+    return;
   }
-  if (next) v.eip = in.next_eip();
-  if (report) report->observe(in, k, before, v, m.mem());
+  const VcpuSnapshot before = v;
+  if (perform_kind(m, in, k)) v.eip = in.next_eip();
+  report->observe(in, k, before, v, m.mem());
 }
 
 }  // namespace bt86::runtime

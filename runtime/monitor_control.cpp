@@ -94,10 +94,9 @@ std::optional<Descriptor> outer_code(Machine& m, const Insn& in, uint16_t cs) {
 bool return_outer(Machine& m, const Insn& in, uint16_t cs, int32_t at, unsigned n,
                   uint32_t esp_adjust, uint32_t eflags, uint32_t eflags_mask, uint32_t eip) {
   VcpuState& v = m.vcpu();
-  uint64_t esp = 0, ss = 0;
-  if (!read_mem(m, stack_slot(v, at), n, &esp) ||
-      !read_mem(m, stack_slot(v, at + int32_t(n)), n, &ss))
-    return false;
+  uint64_t outer[2];  // ESP, SS
+  if (!read_stack_slots(m, at, 2, n, outer)) return false;
+  const uint64_t esp = outer[0], ss = outer[1];
   auto code = outer_code(m, in, cs);
   if (!code) return false;
   const uint8_t rpl = cs & 3;
@@ -132,10 +131,9 @@ bool iret(Machine& m, const Insn& in) {
   VcpuState& v = m.vcpu();
   if (v.eflags & kFlagNT) return task_return(m, in);
   const unsigned n = in.z.operand_width / 8;
-  uint64_t eip = 0, cs = 0, fl = 0;
-  if (!read_mem(m, stack_slot(v, 0), n, &eip) || !read_mem(m, stack_slot(v, n), n, &cs) ||
-      !read_mem(m, stack_slot(v, 2 * n), n, &fl))
-    return false;
+  uint64_t frame[3];  // EIP, CS, EFLAGS
+  if (!read_stack_slots(m, 0, 3, n, frame)) return false;
+  const uint64_t eip = frame[0], cs = frame[1], fl = frame[2];
   if (n == 4 && (fl & kFlagVM) && v.cpl == 0)
     return stop_unsupported(m, in, "a return to virtual-8086 mode");
   // What the old CPL may change: IOPL only at CPL 0, IF only at CPL <= IOPL.
@@ -189,9 +187,9 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
     }
     case Kind::RetFar: {
       const unsigned n = in.z.operand_width / 8;
-      uint64_t eip = 0, cs = 0;
-      if (!read_mem(m, stack_slot(v, 0), n, &eip) || !read_mem(m, stack_slot(v, n), n, &cs))
-        return false;
+      uint64_t frame[2];  // EIP, CS
+      if (!read_stack_slots(m, 0, 2, n, frame)) return false;
+      const uint64_t eip = frame[0], cs = frame[1];
       uint32_t extra = in.z.operand_count_visible ? uint32_t(in.ops[0].imm.value.u & 0xFFFF) : 0;
       if ((cs & 3) < v.cpl) {
         m.raise(13, true, uint32_t(cs) & ~3u);

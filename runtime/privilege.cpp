@@ -1,6 +1,9 @@
 // Ring changes and I/O permission; see privilege.h.
 #include "runtime/privilege.h"
 
+#include <cstring>
+
+#include "runtime/guest_access.h"
 #include "runtime/machine.h"
 
 namespace bt86::runtime {
@@ -23,9 +26,13 @@ std::optional<Raise> inner_stack(Machine& m, uint8_t cpl, uint32_t ext, StackSwi
   const uint32_t esp_off = 4 + 8u * cpl;          // ESPn, then SSn 4 bytes later
   if (esp_off + 5 > v.tr.limit) return Raise{10, (v.tr.selector & ~3u) | ext};
   uint64_t esp = 0, ss = 0;
-  if (!read_system(m, v.tr.base + esp_off, 4, &esp) ||
-      !read_system(m, v.tr.base + esp_off + 4, 2, &ss))
+  if (auto phys = span_in_page(m, v.tr.base + esp_off, 6, Access::kRead, false)) {
+    std::memcpy(&esp, m.ram().host(*phys), 4);
+    std::memcpy(&ss, m.ram().host(*phys + 4), 2);
+  } else if (!read_system(m, v.tr.base + esp_off, 4, &esp) ||
+             !read_system(m, v.tr.base + esp_off + 4, 2, &ss)) {
     return Raise{-1, 0};  // the VM has stopped
+  }
   const uint16_t sel = uint16_t(ss);
   if ((sel & ~3u) == 0) return Raise{10, ext};
   auto d = read_descriptor(m, sel);

@@ -86,6 +86,8 @@ class TCache {
   bool page_has_code(uint32_t page) const {
     return (code_bits_[page >> 6] >> (page & 63)) & 1;
   }
+  // The same bits, page n in word n / 64, for 4 GiB of pages; valid as long as the cache.
+  const uint64_t* code_page_bits() const { return code_bits_.data(); }
   void invalidate_page(uint32_t page);
   void flush();
 

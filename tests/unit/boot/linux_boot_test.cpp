@@ -141,12 +141,15 @@ Loaded load_ok(const std::vector<uint8_t>& image, const std::vector<uint8_t>& in
   return Loaded{std::move(ram), std::move(*state)};
 }
 
+// A write-hook bitmap with every page of 4 GiB watched: the hook sees every write.
+const std::vector<uint64_t> kEveryPage((1u << 20) / 64, ~0ull);
+
 // Loads `image` and returns the error message; fails the test if it loads or writes guest RAM.
 std::string refusal(const std::vector<uint8_t>& image, const std::vector<uint8_t>& initrd = {},
                     const std::string& cmdline = "console=ttyS0", uint64_t ram_bytes = kRam) {
   auto ram = make_ram(ram_bytes);
   size_t writes = 0;
-  ram.set_write_hook([&](uint32_t, size_t) { ++writes; });
+  ram.set_write_hook(kEveryPage.data(), [&](uint32_t, size_t) { ++writes; });
   auto state = boot::load_linux(image, initrd, ram, cmdline);
   if (state.has_value()) {
     FAIL("the image was accepted");
@@ -444,7 +447,7 @@ TEST_CASE("every truncation of a bzImage is refused cleanly", "[boot]") {
   load_ok(image);
   auto ram = make_ram();
   size_t writes = 0;
-  ram.set_write_hook([&](uint32_t, size_t) { ++writes; });
+  ram.set_write_hook(kEveryPage.data(), [&](uint32_t, size_t) { ++writes; });
   for (size_t n = 0; n < image.size(); ++n) {
     std::vector<uint8_t> cut(image.begin(), image.begin() + n);
     auto state = boot::load_linux(cut, {}, ram, "console=ttyS0");
@@ -463,7 +466,7 @@ TEST_CASE("a bzImage with a corrupted header loads or is refused, never more", "
   std::mt19937 rng(20240702);
   auto ram = make_ram();
   size_t writes = 0;
-  ram.set_write_hook([&](uint32_t, size_t) { ++writes; });
+  ram.set_write_hook(kEveryPage.data(), [&](uint32_t, size_t) { ++writes; });
   int loaded = 0;
   for (int round = 0; round < 4000; ++round) {
     auto image = good;
