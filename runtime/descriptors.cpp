@@ -31,40 +31,21 @@ bool write_system(Machine& m, uint32_t linear, unsigned size, uint64_t value) {
   return settle_system(m, write_linear(m, linear, size, value, false), "write");
 }
 
-Descriptor decode_descriptor(uint64_t raw) {
-  Descriptor d;
-  uint32_t lo = uint32_t(raw), hi = uint32_t(raw >> 32);
-  d.base = (lo >> 16) | ((hi & 0xFF) << 16) | (hi & 0xFF000000);
-  uint32_t limit = (lo & 0xFFFF) | (hi & 0x000F0000);
-  bool g = hi & (1u << 23);
-  d.limit = g ? (limit << 12) | 0xFFF : limit;
-  d.type = (hi >> 8) & 0xF;
-  d.system = !(hi & (1u << 12));
-  d.dpl = (hi >> 13) & 3;
-  d.present = hi & (1u << 15);
-  d.db = hi & (1u << 22);
-  d.attrib = uint16_t(((hi >> 8) & 0xFF) | ((hi >> 12) & 0xF00));
-  d.raw_hi = hi;
-  return d;
-}
-
 uint32_t descriptor_address(const Machine& m, uint16_t selector) {
   const VcpuState& v = const_cast<Machine&>(m).vcpu();
   uint32_t table = (selector & 4) ? v.ldtr.base : v.gdtr.base;
   return table + (selector & ~7u);
 }
 
-std::optional<Descriptor> read_descriptor(Machine& m, uint16_t selector) {
+bool read_descriptor_raw(Machine& m, uint16_t selector, uint64_t* raw) {
   const VcpuState& v = m.vcpu();
   uint32_t limit = v.gdtr.limit;
   if (selector & 4) {
-    if ((v.ldtr.selector & ~3u) == 0) return std::nullopt;  // no LDT loaded
+    if ((v.ldtr.selector & ~3u) == 0) return false;  // no LDT loaded
     limit = v.ldtr.limit;
   }
-  if ((selector & ~7u) + 7 > limit) return std::nullopt;
-  uint64_t raw = 0;
-  if (!read_system(m, descriptor_address(m, selector), 8, &raw)) return std::nullopt;
-  return decode_descriptor(raw);
+  if ((selector & ~7u) + 7 > limit) return false;
+  return read_system(m, descriptor_address(m, selector), 8, raw);
 }
 
 void mark_accessed(Machine& m, uint16_t selector) {

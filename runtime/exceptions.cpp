@@ -40,45 +40,53 @@ std::optional<Nested> through_task_gate(Machine& m, const Gate& gate, bool has_e
   return Nested{r->vector, r->error};
 }
 
-// One attempt. Returns nothing on success, or the exception the attempt itself raised.
-std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32_t error,
-                                  bool software, uint32_t frame_eip) {
+// One attempt. True when delivered (or the VM stopped); false with *nested set to the
+// exception the attempt itself raised. (A bool: a std::optional<Nested> came back through
+// a stack slot written in pieces and read whole, a store-forwarding stall per delivery.)
+bool try_deliver(Machine& m, int vector, bool has_error, uint32_t error, bool software,
+                 uint32_t frame_eip, Nested* nested) {
+  auto fail = [nested](int v, uint32_t e) {
+    *nested = Nested{v, e};
+    return false;
+  };
   VcpuState& v = m.vcpu();
   const uint32_t idt_error = uint32_t(vector) * 8 + 2 + (software ? 0 : 1);
-  if (uint32_t(vector) * 8 + 7 > v.idtr.limit) return Nested{13, idt_error};
+  if (uint32_t(vector) * 8 + 7 > v.idtr.limit) return fail(13, idt_error);
   uint64_t raw = 0;
   if (LinearStatus s = read_linear(m, v.idtr.base + vector * 8, 8, &raw, false); !s.ok()) {
-    if (s.kind != LinearStatus::kPageFault) return Nested{13, idt_error};
+    if (s.kind != LinearStatus::kPageFault) return fail(13, idt_error);
     v.cr2 = s.addr;
-    return Nested{14, s.error};
+    return fail(14, s.error);
   }
   Gate gate = decode_gate(raw);
   if (gate.type != 14 && gate.type != 15 && gate.type != kTaskGate) {
     if (gate.type == 6 || gate.type == 7) {
       m.stop(StopKind::kGuestError, kStatusGuestError,
              strfmt("IDT vector %d is a 16-bit gate, which bt86 does not deliver yet", vector));
-      return std::nullopt;
+      return true;
     }
-    return Nested{13, idt_error};
+    return fail(13, idt_error);
   }
-  if (software && gate.dpl < v.cpl) return Nested{13, idt_error};
-  if (!gate.present) return Nested{11, idt_error};
-  if (gate.type == kTaskGate)
-    return through_task_gate(m, gate, has_error, error, software, frame_eip);
+  if (software && gate.dpl < v.cpl) return fail(13, idt_error);
+  if (!gate.present) return fail(11, idt_error);
+  if (gate.type == kTaskGate) {
+    auto r = through_task_gate(m, gate, has_error, error, software, frame_eip);
+    return r ? fail(r->vector, r->error) : true;
+  }
 
   auto cs = read_descriptor(m, gate.selector);
-  if (!cs || !cs->is_code() || (gate.selector & ~3u) == 0) return Nested{13, gate.selector & ~3u};
-  if (!cs->present) return Nested{11, gate.selector & ~3u};
+  if (!cs || !cs->is_code() || (gate.selector & ~3u) == 0) return fail(13, gate.selector & ~3u);
+  if (!cs->present) return fail(11, gate.selector & ~3u);
   if (!cs->db) {
     m.stop(StopKind::kGuestError, kStatusGuestError,
            strfmt("IDT vector %d enters a 16-bit code segment (D = 0), not supported yet",
                   vector));
-    return std::nullopt;
+    return true;
   }
   // A non-conforming handler runs at its DPL: from an outer level, on the stack the TSS
   // gives for that level, with the old SS:ESP saved in the frame (SDM 6.12.1).
   const bool conforming = cs->type & 4;
-  if (cs->dpl > v.cpl) return Nested{13, gate.selector & ~3u};
+  if (cs->dpl > v.cpl) return fail(13, gate.selector & ~3u);
   const uint8_t new_cpl = conforming ? v.cpl : cs->dpl;
   const bool switching = new_cpl < v.cpl;
   const uint32_t ext = software ? 0 : 1;
@@ -88,10 +96,8 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   stack.ss = v.seg[kSS].selector;
   stack.esp = v.gpr[4];
   if (switching) {
-    if (auto r = inner_stack(m, new_cpl, ext, &stack)) {
-      if (r->vector < 0) return std::nullopt;  // stopped
-      return Nested{r->vector, r->error};
-    }
+    if (Raise r; !inner_stack(m, new_cpl, ext, &stack, &r))
+      return r.vector < 0 ? true : fail(r.vector, r.error);  // < 0: stopped
   }
   const Segment target_ss = switching ? Segment{stack.ss, stack.desc.base, stack.desc.limit,
                                                 stack.desc.attrib}
@@ -110,16 +116,17 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   }
   // On a 16-bit stack (SS.B = 0) the frame goes below SP, wrapping at 64 KiB.
   if (push_fault(target_ss, stack.esp, unsigned(n), 4))
-    return Nested{12, switching ? (stack.ss & ~3u) | ext : ext};
+    return fail(12, switching ? (stack.ss & ~3u) | ext : ext);
   // The handler's EIP is an offset in its code segment, which may have any base and limit.
-  if (gate.offset > cs->limit) return Nested{13, ext};
+  if (gate.offset > cs->limit) return fail(13, ext);
   // frame[0] is at the lowest address. In one page of a 32-bit stack it is one write;
   // otherwise slot by slot from the top, as the CPU pushes, so a #PF names the first slot.
   bool written = false;
   if (!stack_is_16(target_ss)) {
     const uint32_t bottom = target_ss.base + stack.esp - 4 * uint32_t(n);
-    if (auto phys = span_in_page(m, bottom, 4 * n, Access::kWrite, new_cpl == 3)) {
-      m.ram().write(*phys, frame, 4 * size_t(n));
+    if (const uint64_t phys = span_in_page(m, bottom, 4 * n, Access::kWrite, new_cpl == 3);
+        phys != kNoSpan) {
+      m.ram().write(uint32_t(phys), frame, 4 * size_t(n));
       written = true;
     }
   }
@@ -128,12 +135,12 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
     LinearStatus s = write_linear(m, esp + target_ss.base, 4, frame[n - 1 - i], new_cpl == 3);
     if (s.kind == LinearStatus::kPageFault) {
       v.cr2 = s.addr;
-      return Nested{14, s.error};
+      return fail(14, s.error);
     }
     if (!s.ok()) {
       m.stop(StopKind::kGuestError, kStatusGuestError,
              strfmt("exception %d: the stack at 0x%08x is outside guest RAM", vector, esp));
-      return std::nullopt;
+      return true;
     }
   }
   stack.esp = moved_esp(target_ss, stack.esp, -4 * n);
@@ -142,7 +149,7 @@ std::optional<Nested> try_deliver(Machine& m, int vector, bool has_error, uint32
   v.eflags &= ~(kFlagTF | kFlagNT | kFlagRF | kFlagVM);
   if (gate.type == 14) v.eflags &= ~kFlagIF;
   v.eip = gate.offset;
-  return std::nullopt;
+  return true;
 }
 
 }  // namespace
@@ -154,25 +161,26 @@ void deliver_exception(Machine& m, int vector, bool has_error, uint32_t error, b
     std::fprintf(t, "exception %d (error 0x%x) at eip=%08x esp=%08x\n", vector, error,
                  m.vcpu().eip, m.vcpu().gpr[4]);
   int first = vector;
-  auto nested =
-      try_deliver(m, vector, has_error, error, software, return_eip.value_or(m.vcpu().eip));
-  if (!nested || m.stopped()) return;
+  Nested nested;
+  if (try_deliver(m, vector, has_error, error, software, return_eip.value_or(m.vcpu().eip),
+                  &nested) ||
+      m.stopped())
+    return;
   // A fault while delivering: benign first exceptions are followed by the second one;
   // two contributory ones, a #PF then a #PF or contributory one (or anything during #DF)
   // make a double fault (SDM Table 6-5). Each is raised at vcpu().eip: the faulting
   // instruction's, or the new task's when a task gate's switch committed before it faulted.
-  int second = nested->vector;
+  int second = nested.vector;
   const bool double_fault = (contributory(first) && contributory(second)) ||
                             (first == 14 && (second == 14 || contributory(second)));
   if (first != 8 && !double_fault) {
-    nested = try_deliver(m, second, true, nested->error, false, m.vcpu().eip);
-    if (!nested || m.stopped()) return;
+    if (try_deliver(m, second, true, nested.error, false, m.vcpu().eip, &nested) || m.stopped())
+      return;
     first = second;
-    second = nested->vector;
+    second = nested.vector;
   }
   if (first != 8) {
-    nested = try_deliver(m, 8, true, 0, false, m.vcpu().eip);
-    if (!nested || m.stopped()) return;
+    if (try_deliver(m, 8, true, 0, false, m.vcpu().eip, &nested) || m.stopped()) return;
   }
   m.stop(StopKind::kTripleFault, kStatusGuestError,
          strfmt("triple fault: exception %d at EIP 0x%08x could not be delivered (IDTR base "

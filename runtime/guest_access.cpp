@@ -20,8 +20,7 @@ constexpr uint16_t kBig = 0x400;  // D/B in the descriptor's flags nibble
 
 }  // namespace
 
-std::optional<int> segment_fault(const Segment& s, bool stack, uint32_t offset, unsigned size,
-                                 Access access) {
+int segment_fault(const Segment& s, bool stack, uint32_t offset, unsigned size, Access access) {
   const int vector = stack ? 12 : 13;
   // A null selector leaves the register unusable (not present): any access is #GP(0).
   if (!(s.attrib & kPresent)) return 13;
@@ -34,20 +33,20 @@ std::optional<int> segment_fault(const Segment& s, bool stack, uint32_t offset, 
     // Valid offsets are limit+1 .. 0xFFFF (B=0) or 0xFFFFFFFF (B=1).
     const uint64_t upper = (s.attrib & kBig) ? 0xFFFFFFFFull : 0xFFFFull;
     if (first <= s.limit || last > upper) return vector;
-    return std::nullopt;
+    return 0;
   }
   if (last > s.limit) return vector;
-  return std::nullopt;
+  return 0;
 }
 
-std::optional<int> push_fault(const Segment& ss, uint32_t esp, unsigned count, unsigned slot) {
+int push_fault(const Segment& ss, uint32_t esp, unsigned count, unsigned slot) {
   if (!stack_is_16(ss))
     return segment_fault(ss, true, esp - count * slot, count * slot, Access::kWrite);
   for (unsigned i = 1; i <= count; ++i)
-    if (auto v = segment_fault(ss, true, stack_offset(ss, esp, -int32_t(i * slot)), slot,
-                               Access::kWrite))
+    if (int v = segment_fault(ss, true, stack_offset(ss, esp, -int32_t(i * slot)), slot,
+                              Access::kWrite))
       return v;
-  return std::nullopt;
+  return 0;
 }
 
 SegAddr operand_address(const Machine& m, const translator::Insn& in,
@@ -61,8 +60,8 @@ SegAddr operand_address(const Machine& m, const translator::Insn& in,
 
 bool check_access(Machine& m, SegAddr a, unsigned size, Access access) {
   const Segment& s = m.vcpu().seg[a.seg];
-  if (auto vector = segment_fault(s, a.seg == kSS, a.offset, size, access)) {
-    m.raise(*vector, true, 0);
+  if (int vector = segment_fault(s, a.seg == kSS, a.offset, size, access)) {
+    m.raise(vector, true, 0);
     return false;
   }
   return true;
@@ -113,24 +112,23 @@ bool power_of_two_size(unsigned size) { return size == 1 || size == 2 || size ==
 
 }  // namespace
 
-std::optional<uint32_t> span_in_page(Machine& m, uint32_t linear, unsigned size, Access access,
-                                     bool user) {
-  if ((linear & 0xFFF) + size > 0x1000) return std::nullopt;
+uint64_t span_in_page(Machine& m, uint32_t linear, unsigned size, Access access, bool user) {
+  if ((linear & 0xFFF) + size > 0x1000) return kNoSpan;
   uint32_t phys = linear;
   if (m.shadow().state().enabled) {
     auto t = m.shadow().translate(
         linear, access == Access::kWrite ? mmu::AccessKind::kWrite : mmu::AccessKind::kRead, user);
-    if (!t) return std::nullopt;
+    if (!t) return kNoSpan;
     phys = *t;
   }
-  if (!m.ram().contains(phys, size)) return std::nullopt;
+  if (!m.ram().contains(phys, size)) return kNoSpan;
   return phys;
 }
 
 LinearStatus read_linear(Machine& m, uint32_t linear, unsigned size, uint64_t* out, bool user) {
   if (power_of_two_size(size)) {  // the common case: in one page, allowed
-    if (auto phys = span_in_page(m, linear, size, Access::kRead, user)) {
-      *out = load_le(m.ram().host(*phys), size);
+    if (const uint64_t phys = span_in_page(m, linear, size, Access::kRead, user); phys != kNoSpan) {
+      *out = load_le(m.ram().host(uint32_t(phys)), size);
       return {};
     }
   }
@@ -147,8 +145,8 @@ LinearStatus read_linear(Machine& m, uint32_t linear, unsigned size, uint64_t* o
 
 LinearStatus write_linear(Machine& m, uint32_t linear, unsigned size, uint64_t value,
                           bool user) {
-  if (auto phys = span_in_page(m, linear, size, Access::kWrite, user)) {
-    m.ram().write(*phys, &value, size);  // through the code-page hook
+  if (const uint64_t phys = span_in_page(m, linear, size, Access::kWrite, user); phys != kNoSpan) {
+    m.ram().write(uint32_t(phys), &value, size);  // through the code-page hook
     return {};
   }
   Runs r;
@@ -192,8 +190,9 @@ bool read_stack_slots(Machine& m, int32_t at, unsigned count, unsigned n, uint64
   if (!stack_is_16(ss)) {
     const uint32_t offset = v.gpr[4] + uint32_t(at);
     if (!segment_fault(ss, true, offset, count * n, Access::kRead)) {
-      if (auto phys = span_in_page(m, ss.base + offset, count * n, Access::kRead, v.cpl == 3)) {
-        const uint8_t* p = m.ram().host(*phys);
+      const uint64_t phys = span_in_page(m, ss.base + offset, count * n, Access::kRead, v.cpl == 3);
+      if (phys != kNoSpan) {
+        const uint8_t* p = m.ram().host(uint32_t(phys));
         for (unsigned i = 0; i < count; ++i) {
           uint32_t x = 0;
           std::memcpy(&x, p + i * n, n);

@@ -23,9 +23,10 @@ struct SegAddr {
 };
 
 // The exception vector a `size`-byte access at `offset` through the cached descriptor `s`
-// raises (error code 0): #SS for the stack segment, #GP otherwise. Nothing if it is allowed.
-// SDM Vol. 3A 5.3 (limit checking) and 5.5 (type checking).
-std::optional<int> segment_fault(const Segment& s, bool stack, uint32_t offset, unsigned size,
+// raises (error code 0): #SS (12) for the stack segment, #GP (13) otherwise; 0 if it is
+// allowed. SDM Vol. 3A 5.3 (limit checking) and 5.5 (type checking). A plain int: GCC
+// returned std::optional<int> through a stack slot, a store-forwarding stall per check.
+int segment_fault(const Segment& s, bool stack, uint32_t offset, unsigned size,
                                  Access access);
 
 // Where memory operand `op` of `in` points: its segment and effective address (wrapped to
@@ -54,8 +55,11 @@ LinearStatus write_linear(Machine& m, uint32_t linear, unsigned size, uint64_t v
 // RAM and the access is allowed (Accessed, and for a write Dirty, are then set). Nothing
 // otherwise: the caller takes its access-by-access path, which reports the exact fault.
 // Interrupt frames, IRET and TSS stack pointers read or write several slots as one span.
-std::optional<uint32_t> span_in_page(Machine& m, uint32_t linear, unsigned size, Access access,
-                                     bool user);
+// A plain integer with a sentinel, returned in a register: a std::optional<uint32_t> was
+// assembled on the stack from two stores and read back as one qword, a store-forwarding
+// stall that was three quarters of this function's time.
+constexpr uint64_t kNoSpan = ~0ull;
+uint64_t span_in_page(Machine& m, uint32_t linear, unsigned size, Access access, bool user);
 // For a failed status: raises the #PF (setting CR2) or stops the VM. Returns s.ok().
 bool settle(Machine& m, const LinearStatus& s);
 
@@ -97,8 +101,8 @@ inline void move_sp(VcpuState& v, int32_t delta) {
   v.gpr[4] = moved_esp(v.seg[kSS], v.gpr[4], delta);
 }
 
-// The fault (#SS) that pushing `count` slots of `slot` bytes below `esp` on `ss` raises, if
-// any: on a 32-bit stack one range check, on a 16-bit one a check per slot (they may wrap).
-std::optional<int> push_fault(const Segment& ss, uint32_t esp, unsigned count, unsigned slot);
+// The fault (#SS) that pushing `count` slots of `slot` bytes below `esp` on `ss` raises, or
+// 0: on a 32-bit stack one range check, on a 16-bit one a check per slot (they may wrap).
+int push_fault(const Segment& ss, uint32_t esp, unsigned count, unsigned slot);
 
 }  // namespace bt86::runtime

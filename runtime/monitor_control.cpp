@@ -101,8 +101,8 @@ bool return_outer(Machine& m, const Insn& in, uint16_t cs, int32_t at, unsigned 
   if (!code) return false;
   const uint8_t rpl = cs & 3;
   Descriptor ss_desc;
-  if (auto r = outer_stack(m, uint16_t(ss), rpl, &ss_desc)) {
-    if (r->vector >= 0) m.raise(r->vector, true, r->error);
+  if (Raise r; !outer_stack(m, uint16_t(ss), rpl, &ss_desc, &r)) {
+    if (r.vector >= 0) m.raise(r.vector, true, r.error);
     return false;
   }
   if (eip > code->limit) {

@@ -128,8 +128,8 @@ void commit_cs(Machine& m, const FarTarget& t) {
 bool call_inward(Machine& m, const Insn& in, const FarTarget& t) {
   VcpuState& v = m.vcpu();
   StackSwitch stack;
-  if (auto r = inner_stack(m, t.cpl, 0, &stack)) {
-    if (r->vector >= 0) m.raise(r->vector, true, r->error);
+  if (Raise r; !inner_stack(m, t.cpl, 0, &stack, &r)) {
+    if (r.vector >= 0) m.raise(r.vector, true, r.error);
     return false;
   }
   uint32_t frame[4 + 31];
@@ -144,8 +144,8 @@ bool call_inward(Machine& m, const Insn& in, const FarTarget& t) {
   frame[n++] = v.seg[kCS].selector;
   frame[n++] = in.next_eip();
   const Segment new_ss{stack.ss, stack.desc.base, stack.desc.limit, stack.desc.attrib};
-  if (auto vec = push_fault(new_ss, stack.esp, unsigned(n), 4)) {
-    m.raise(*vec, true, stack.ss & ~3u);
+  if (int vec = push_fault(new_ss, stack.esp, unsigned(n), 4)) {
+    m.raise(vec, true, stack.ss & ~3u);
     return false;
   }
   if (t.eip > t.code.limit) return gp(m, 0);

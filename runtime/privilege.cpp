@@ -18,41 +18,54 @@ Segment segment_of(uint16_t selector, const Descriptor& d) {
 
 }  // namespace
 
-std::optional<Raise> inner_stack(Machine& m, uint8_t cpl, uint32_t ext, StackSwitch* out) {
+bool inner_stack(Machine& m, uint8_t cpl, uint32_t ext, StackSwitch* out, Raise* raise) {
+  auto fail = [raise](int vector, uint32_t error) {
+    *raise = Raise{vector, error};
+    return false;
+  };
   const VcpuState& v = m.vcpu();
   const uint8_t tss_type = v.tr.attrib & 0xF;
   if ((v.tr.selector & ~3u) == 0 || (tss_type != kTss32Available && tss_type != kTss32Busy))
-    return Raise{10, (v.tr.selector & ~3u) | ext};  // no 32-bit TSS: #TS
+    return fail(10, (v.tr.selector & ~3u) | ext);  // no 32-bit TSS: #TS
   const uint32_t esp_off = 4 + 8u * cpl;          // ESPn, then SSn 4 bytes later
-  if (esp_off + 5 > v.tr.limit) return Raise{10, (v.tr.selector & ~3u) | ext};
-  uint64_t esp = 0, ss = 0;
-  if (auto phys = span_in_page(m, v.tr.base + esp_off, 6, Access::kRead, false)) {
-    std::memcpy(&esp, m.ram().host(*phys), 4);
-    std::memcpy(&ss, m.ram().host(*phys + 4), 2);
-  } else if (!read_system(m, v.tr.base + esp_off, 4, &esp) ||
-             !read_system(m, v.tr.base + esp_off + 4, 2, &ss)) {
-    return Raise{-1, 0};  // the VM has stopped
+  if (esp_off + 5 > v.tr.limit) return fail(10, (v.tr.selector & ~3u) | ext);
+  uint32_t esp;
+  uint16_t sel;
+  if (const uint64_t phys = span_in_page(m, v.tr.base + esp_off, 6, Access::kRead, false);
+      phys != kNoSpan) {
+    std::memcpy(&esp, m.ram().host(uint32_t(phys)), 4);
+    std::memcpy(&sel, m.ram().host(uint32_t(phys) + 4), 2);
+  } else {
+    uint64_t esp64 = 0, ss64 = 0;
+    if (!read_system(m, v.tr.base + esp_off, 4, &esp64) ||
+        !read_system(m, v.tr.base + esp_off + 4, 2, &ss64))
+      return fail(-1, 0);  // the VM has stopped
+    esp = uint32_t(esp64);
+    sel = uint16_t(ss64);
   }
-  const uint16_t sel = uint16_t(ss);
-  if ((sel & ~3u) == 0) return Raise{10, ext};
+  if ((sel & ~3u) == 0) return fail(10, ext);
   auto d = read_descriptor(m, sel);
-  if (m.stopped()) return Raise{-1, 0};
+  if (m.stopped()) return fail(-1, 0);
   if (!d || (sel & 3) != cpl || d->dpl != cpl || d->system || d->is_code() || !(d->type & 2))
-    return Raise{10, (sel & ~3u) | ext};
-  if (!d->present) return Raise{12, (sel & ~3u) | ext};
-  *out = StackSwitch{sel, *d, uint32_t(esp)};
-  return std::nullopt;
+    return fail(10, (sel & ~3u) | ext);
+  if (!d->present) return fail(12, (sel & ~3u) | ext);
+  *out = StackSwitch{sel, *d, esp};
+  return true;
 }
 
-std::optional<Raise> outer_stack(Machine& m, uint16_t ss, uint8_t rpl, Descriptor* out) {
-  if ((ss & ~3u) == 0) return Raise{13, 0};
+bool outer_stack(Machine& m, uint16_t ss, uint8_t rpl, Descriptor* out, Raise* raise) {
+  auto fail = [raise](int vector, uint32_t error) {
+    *raise = Raise{vector, error};
+    return false;
+  };
+  if ((ss & ~3u) == 0) return fail(13, 0);
   auto d = read_descriptor(m, ss);
-  if (m.stopped()) return Raise{-1, 0};
+  if (m.stopped()) return fail(-1, 0);
   if (!d || (ss & 3) != rpl || d->dpl != rpl || d->system || d->is_code() || !(d->type & 2))
-    return Raise{13, ss & ~3u};
-  if (!d->present) return Raise{12, ss & ~3u};
+    return fail(13, ss & ~3u);
+  if (!d->present) return fail(12, ss & ~3u);
   *out = *d;
-  return std::nullopt;
+  return true;
 }
 
 void null_inaccessible_segments(VcpuState& v) {

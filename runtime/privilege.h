@@ -26,14 +26,19 @@ struct StackSwitch {
   uint32_t esp;
 };
 
+// The two checks below return true with *out set, or false with *raise set to the
+// exception to raise ({-1, 0}: the VM has stopped). A bool and out-parameters, not a
+// std::optional<Raise>: GCC returned that through a stack slot written in pieces and read
+// back whole, a store-forwarding stall on every system call.
+
 // SS:ESP for privilege level `cpl` (0-2) from the current 32-bit TSS, checked as an
 // inner-level transfer checks it: #TS(TSS or SS selector), #SS(SS selector) if not present.
 // `ext` is the EXT bit of the error codes.
-std::optional<Raise> inner_stack(Machine& m, uint8_t cpl, uint32_t ext, StackSwitch* out);
+bool inner_stack(Machine& m, uint8_t cpl, uint32_t ext, StackSwitch* out, Raise* raise);
 
 // Checks SS selector `ss` for a return to privilege level `rpl` (IRET, far RET): #GP(ss)
 // unless RPL = DPL = rpl and it is writable data; #SS(ss) if not present.
-std::optional<Raise> outer_stack(Machine& m, uint16_t ss, uint8_t rpl, Descriptor* out);
+bool outer_stack(Machine& m, uint16_t ss, uint8_t rpl, Descriptor* out, Raise* raise);
 
 // After a return to an outer level: ES DS FS GS that the new CPL may not use (data or
 // non-conforming code with DPL < CPL) become null.
