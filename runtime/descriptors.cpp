@@ -54,15 +54,4 @@ void mark_accessed(Machine& m, uint16_t selector) {
   if (read_system(m, type_byte, 1, &b) && !(b & 1)) write_system(m, type_byte, 1, b | 1);
 }
 
-Gate decode_gate(uint64_t raw) {
-  Gate g;
-  uint32_t lo = uint32_t(raw), hi = uint32_t(raw >> 32);
-  g.selector = uint16_t(lo >> 16);
-  g.offset = (lo & 0xFFFF) | (hi & 0xFFFF0000);
-  g.type = (hi >> 8) & 0x1F;
-  g.dpl = (hi >> 13) & 3;
-  g.present = hi & (1u << 15);
-  return g;
-}
-
 }  // namespace bt86::runtime

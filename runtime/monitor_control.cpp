@@ -3,6 +3,7 @@
 // not use; IRET with NT set returns to the previous task (runtime/task_switch.cpp).
 #include "runtime/descriptors.h"
 #include "runtime/exceptions.h"
+#include "runtime/fast_transfer.h"
 #include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
@@ -136,12 +137,7 @@ bool iret(Machine& m, const Insn& in) {
   const uint64_t eip = frame[0], cs = frame[1], fl = frame[2];
   if (n == 4 && (fl & kFlagVM) && v.cpl == 0)
     return stop_unsupported(m, in, "a return to virtual-8086 mode");
-  // What the old CPL may change: IOPL only at CPL 0, IF only at CPL <= IOPL.
-  uint32_t mask = kArithFlags | kFlagTF | kFlagIF | kFlagDF | kFlagIOPL | kFlagNT | kFlagRF |
-                  kFlagAC | kFlagID | (3u << 19);
-  if (v.cpl > 0) mask &= ~kFlagIOPL;
-  if (v.cpl > ((v.eflags & kFlagIOPL) >> 12)) mask &= ~kFlagIF;
-  if (n == 2) mask &= 0xFFFF;
+  const uint32_t mask = iret_writable_flags(v, n);
   const uint8_t rpl = cs & 3;
   if (rpl < v.cpl) {
     m.raise(13, true, uint32_t(cs) & ~3u);
@@ -162,9 +158,12 @@ bool iret(Machine& m, const Insn& in) {
 bool perform_control(Machine& m, const Insn& in, Kind k) {
   VcpuState& v = m.vcpu();
   switch (k) {
-    case Kind::Int:
-      deliver_exception(m, int(in.ops[0].imm.value.u & 0xFF), false, 0, true, in.next_eip());
+    case Kind::Int: {
+      const uint8_t vector = uint8_t(in.ops[0].imm.value.u);
+      if (!fast_int_from_user(m, vector, in.next_eip()))
+        deliver_exception(m, vector, false, 0, true, in.next_eip());
       return false;
+    }
     case Kind::Int3:
       deliver_exception(m, 3, false, 0, true, in.next_eip());
       return false;
@@ -177,6 +176,7 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
       deliver_exception(m, 4, false, 0, true, in.next_eip());
       return false;
     case Kind::Iret:
+      if (in.z.operand_width == 32 && fast_iret_to_user(m)) return false;
       return iret(m, in);
     case Kind::JmpFar:
     case Kind::CallFar: {

@@ -44,6 +44,17 @@ bool outer_stack(Machine& m, uint16_t ss, uint8_t rpl, Descriptor* out, Raise* r
 // non-conforming code with DPL < CPL) become null.
 void null_inaccessible_segments(VcpuState& v);
 
+// The EFLAGS bits an IRET with operand size `n` (2 or 4) may load at the current CPL:
+// IOPL only at CPL 0, IF only at CPL <= IOPL (SDM IRET). VM is handled by the caller.
+inline uint32_t iret_writable_flags(const VcpuState& v, unsigned n) {
+  uint32_t mask = kArithFlags | kFlagTF | kFlagIF | kFlagDF | kFlagIOPL | kFlagNT | kFlagRF |
+                  kFlagAC | kFlagID | (3u << 19);  // VIF, VIP
+  if (v.cpl > 0) mask &= ~kFlagIOPL;
+  if (v.cpl > ((v.eflags & kFlagIOPL) >> 12)) mask &= ~kFlagIF;
+  if (n == 2) mask &= 0xFFFF;
+  return mask;
+}
+
 // The CPU's switch to CPL `cpl`: CS (with RPL = cpl) and, if given, SS:ESP.
 void enter_cpl(VcpuState& v, uint8_t cpl, uint16_t cs, const Descriptor& code,
                const StackSwitch* stack);

@@ -1,0 +1,132 @@
+// The plain INT n / IRET system-call transfers in one pass; see fast_transfer.h.
+#include "runtime/fast_transfer.h"
+
+#include <cstring>
+
+#include "runtime/descriptors.h"
+#include "runtime/guest_access.h"
+#include "runtime/machine.h"
+#include "runtime/privilege.h"
+
+namespace bt86::runtime {
+
+namespace {
+
+constexpr uint8_t kTss32Available = 0x9, kTss32Busy = 0xB;
+constexpr uint8_t kInterruptGate32 = 14, kTrapGate32 = 15;
+
+// `size` bytes at supervisor linear address `linear`, in one page of RAM: their host
+// address, or nullptr (the general path will read them, or fault).
+const uint8_t* system_bytes(Machine& m, uint32_t linear, unsigned size) {
+  const uint64_t phys = span_in_page(m, linear, size, Access::kRead, false);
+  return phys == kNoSpan ? nullptr : m.ram().host(uint32_t(phys));
+}
+
+// The GDT descriptor of `selector`: false for a null or LDT selector or one past the limit.
+bool gdt_descriptor(Machine& m, uint16_t selector, RawDescriptor* out) {
+  const VcpuState& v = m.vcpu();
+  if ((selector & ~3u) == 0 || (selector & 4) || (selector & ~7u) + 7 > v.gdtr.limit)
+    return false;
+  const uint8_t* p = system_bytes(m, v.gdtr.base + (selector & ~7u), 8);
+  if (!p) return false;
+  std::memcpy(&out->raw, p, 8);
+  return true;
+}
+
+// A present, non-conforming, 32-bit code segment with DPL `dpl`.
+bool plain_code(RawDescriptor d, uint8_t dpl) {
+  return d.is_code() && !(d.type() & 4) && d.present() && d.db() && d.dpl() == dpl;
+}
+
+// A present, writable, 32-bit (B = 1) data segment with DPL `dpl`, for SS.
+bool plain_stack(RawDescriptor d, uint8_t dpl) {
+  return !d.system() && !d.is_code() && (d.type() & 2) && d.present() && d.db() &&
+         d.dpl() == dpl;
+}
+
+// The switch to CPL `cpl` that enter_cpl (privilege.h) makes, from raw descriptors.
+void enter(VcpuState& v, uint8_t cpl, uint16_t cs, RawDescriptor code, uint16_t ss,
+           RawDescriptor stack, uint32_t esp) {
+  v.seg[kCS] = Segment{uint16_t((cs & ~3u) | cpl), code.base(), code.limit(), code.attrib()};
+  v.seg[kSS] = Segment{ss, stack.base(), stack.limit(), uint16_t(stack.attrib() | 1)};
+  v.gpr[4] = esp;
+  v.cpl = cpl;
+}
+
+}  // namespace
+
+bool fast_int_from_user(Machine& m, uint8_t vector, uint32_t next_eip) {
+  VcpuState& v = m.vcpu();
+  if (v.cpl != 3 || m.options().trace_int || uint32_t(vector) * 8 + 7 > v.idtr.limit)
+    return false;
+  const uint8_t* g = system_bytes(m, v.idtr.base + vector * 8u, 8);
+  if (!g) return false;
+  RawDescriptor gate;
+  std::memcpy(&gate.raw, g, 8);
+  // A DPL-3 gate (INT n checks the gate's DPL against CPL), present, 32-bit interrupt or trap.
+  const uint8_t type = gate.gate_type();
+  if ((type != kInterruptGate32 && type != kTrapGate32) || !gate.present() || gate.dpl() != 3)
+    return false;
+  RawDescriptor code;
+  if (!gdt_descriptor(m, gate.gate_selector(), &code) || !plain_code(code, 0) ||
+      gate.gate_offset() > code.limit())
+    return false;
+
+  // SS0:ESP0 from a 32-bit TSS.
+  const uint8_t tss_type = v.tr.attrib & 0xF;
+  if ((v.tr.selector & ~3u) == 0 || (tss_type != kTss32Available && tss_type != kTss32Busy) ||
+      v.tr.limit < 4 + 5)
+    return false;
+  const uint8_t* t = system_bytes(m, v.tr.base + 4, 6);
+  if (!t) return false;
+  uint32_t esp0;
+  uint16_t ss0;
+  std::memcpy(&esp0, t, 4);
+  std::memcpy(&ss0, t + 4, 2);
+  RawDescriptor stack;
+  if ((ss0 & 3) != 0 || !gdt_descriptor(m, ss0, &stack) || !plain_stack(stack, 0)) return false;
+  // The frame: EIP CS EFLAGS ESP SS from the lowest address, all five in one page.
+  const Segment ss{ss0, stack.base(), stack.limit(), stack.attrib()};
+  if (segment_fault(ss, true, esp0 - 20, 20, Access::kWrite)) return false;
+  const uint64_t phys = span_in_page(m, ss.base + esp0 - 20, 20, Access::kWrite, false);
+  if (phys == kNoSpan) return false;
+
+  const uint32_t frame[5] = {next_eip, v.seg[kCS].selector, v.eflags, v.gpr[4],
+                             v.seg[kSS].selector};
+  m.ram().write(uint32_t(phys), frame, sizeof frame);
+  enter(v, 0, gate.gate_selector(), code, ss0, stack, esp0 - 20);
+  v.eflags &= ~(kFlagTF | kFlagNT | kFlagRF | kFlagVM);
+  if (type == kInterruptGate32) v.eflags &= ~kFlagIF;
+  v.eip = gate.gate_offset();
+  m.stats().exceptions_delivered++;
+  m.stats().fast_int++;
+  return true;
+}
+
+bool fast_iret_to_user(Machine& m) {
+  VcpuState& v = m.vcpu();
+  const Segment& ss = v.seg[kSS];
+  if (v.cpl != 0 || (v.eflags & kFlagNT) || stack_is_16(ss) ||
+      segment_fault(ss, true, v.gpr[4], 20, Access::kRead))
+    return false;
+  const uint64_t phys = span_in_page(m, ss.base + v.gpr[4], 20, Access::kRead, false);
+  if (phys == kNoSpan) return false;
+  uint32_t frame[5];  // EIP CS EFLAGS ESP SS
+  std::memcpy(frame, m.ram().host(uint32_t(phys)), sizeof frame);
+  const uint16_t cs = uint16_t(frame[1]), outer_ss = uint16_t(frame[4]);
+  if ((cs & 3) != 3 || (frame[2] & kFlagVM) || (outer_ss & 3) != 3) return false;
+  RawDescriptor code, stack;
+  if (!gdt_descriptor(m, cs, &code) || !plain_code(code, 3) || frame[0] > code.limit() ||
+      !gdt_descriptor(m, outer_ss, &stack) || !plain_stack(stack, 3))
+    return false;
+
+  const uint32_t mask = iret_writable_flags(v, 4);
+  v.eflags = (v.eflags & ~mask) | (frame[2] & mask) | 0x2;
+  enter(v, 3, cs, code, outer_ss, stack, frame[3]);
+  null_inaccessible_segments(v);
+  v.eip = frame[0];
+  m.stats().fast_iret++;
+  return true;
+}
+
+}  // namespace bt86::runtime
