@@ -97,6 +97,7 @@ bool Machine::accept_events() {
   for (auto& hook : idle_hooks_) hook();
   const uint64_t now = clock_.now_ns();
   if (deadline > now) wait_for_input(deadline == devices::kNever ? deadline : deadline - now);
+  exits_until_clock_ = 1;  // woken: look at the clock on the way back in
   return false;
 }
 
