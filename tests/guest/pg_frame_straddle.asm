@@ -187,6 +187,24 @@ F_LO        equ frames + 2 * 4096   ; frame of the page below B
     call show_window
 %endmacro
 
+; E: push_fault_case pages (set_pages' AL: 2 = the page below B absent, 1 = the page
+; from B absent), ESP or ESP0 offset from B, run_int0 or run_int3, the INT's site, "text".
+; Prints the #PF the push took (through the task gate), then the retried INT's frame.
+%macro push_fault_case 5
+    mov al, %1
+    call set_pages
+    mov eax, B + %2
+    call %3
+    print %5
+    pf_line %4
+    call newline
+    print "  retried"
+    mov ebx, %4
+    call show_hframe
+    call show_result
+    call newline
+%endmacro
+
 ; D / E: the fault report ("faults=... cr2=...") for the instruction at %1.
 %macro pf_line 1
     mov ebx, %1
@@ -430,83 +448,12 @@ main:
     mov dword [idt + PF_VEC * 8], TSS2_SEL << 16
     mov dword [idt + PF_VEC * 8 + 4], 0x8500    ; present, DPL 0, task gate
 
-    mov al, 2                           ; page below B absent
-    call set_pages
-    mov eax, B + 4
-    call run_int0
-    print "E. int 0x40 at cpl 0, esp=B+4, page below B absent:"
-    pf_line site_int40
-    call newline
-    print "  retried"
-    mov ebx, site_int40
-    call show_hframe
-    call show_result
-    call newline
-
-    mov al, 1                           ; page at B absent
-    call set_pages
-    mov eax, B + 8
-    call run_int0
-    print "E. int 0x40 at cpl 0, esp=B+8, page at B absent:"
-    pf_line site_int40
-    call newline
-    print "  retried"
-    mov ebx, site_int40
-    call show_hframe
-    call show_result
-    call newline
-
-    mov al, 1
-    call set_pages
-    mov eax, B + 12
-    call run_int0
-    print "E. int 0x40 at cpl 0, esp=B+12, page at B absent:"
-    pf_line site_int40
-    call newline
-    print "  retried"
-    mov ebx, site_int40
-    call show_hframe
-    call show_result
-    call newline
-
-    mov al, 2
-    call set_pages
-    mov eax, B + 12
-    call run_int3
-    print "E. int 0x80 from ring 3, esp0=B+12, page below B absent:"
-    pf_line u_int80
-    call newline
-    print "  retried"
-    mov ebx, u_int80
-    call show_hframe
-    call show_result
-    call newline
-
-    mov al, 1
-    call set_pages
-    mov eax, B + 8
-    call run_int3
-    print "E. int 0x80 from ring 3, esp0=B+8, page at B absent:"
-    pf_line u_int80
-    call newline
-    print "  retried"
-    mov ebx, u_int80
-    call show_hframe
-    call show_result
-    call newline
-
-    mov al, 1
-    call set_pages
-    mov eax, B + 20
-    call run_int3
-    print "E. int 0x80 from ring 3, esp0=B+20, page at B absent:"
-    pf_line u_int80
-    call newline
-    print "  retried"
-    mov ebx, u_int80
-    call show_hframe
-    call show_result
-    call newline
+    push_fault_case 2, 4, run_int0, site_int40, "E. int 0x40 at cpl 0, esp=B+4, page below B absent:"
+    push_fault_case 1, 8, run_int0, site_int40, "E. int 0x40 at cpl 0, esp=B+8, page at B absent:"
+    push_fault_case 1, 12, run_int0, site_int40, "E. int 0x40 at cpl 0, esp=B+12, page at B absent:"
+    push_fault_case 2, 12, run_int3, u_int80, "E. int 0x80 from ring 3, esp0=B+12, page below B absent:"
+    push_fault_case 1, 8, run_int3, u_int80, "E. int 0x80 from ring 3, esp0=B+8, page at B absent:"
+    push_fault_case 1, 20, run_int3, u_int80, "E. int 0x80 from ring 3, esp0=B+20, page at B absent:"
 
     print "total #PF: "
     print_dec [pf_total]
