@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "runtime/descriptors.h"
+#include "runtime/fast_transfer.h"
 #include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/privilege.h"
@@ -160,11 +161,11 @@ void deliver_exception(Machine& m, int vector, bool has_error, uint32_t error, b
   if (FILE* t = m.options().trace_int)
     std::fprintf(t, "exception %d (error 0x%x) at eip=%08x esp=%08x\n", vector, error,
                  m.vcpu().eip, m.vcpu().gpr[4]);
+  const uint32_t frame_eip = return_eip.value_or(m.vcpu().eip);
+  if (fast_deliver_from_user(m, vector, has_error, error, software, frame_eip)) return;
   int first = vector;
   Nested nested;
-  if (try_deliver(m, vector, has_error, error, software, return_eip.value_or(m.vcpu().eip),
-                  &nested) ||
-      m.stopped())
+  if (try_deliver(m, vector, has_error, error, software, frame_eip, &nested) || m.stopped())
     return;
   // A fault while delivering: benign first exceptions are followed by the second one;
   // two contributory ones, a #PF then a #PF or contributory one (or anything during #DF)

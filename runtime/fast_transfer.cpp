@@ -55,17 +55,18 @@ void enter(VcpuState& v, uint8_t cpl, uint16_t cs, RawDescriptor code, uint16_t 
 
 }  // namespace
 
-bool fast_int_from_user(Machine& m, uint8_t vector, uint32_t next_eip) {
+bool fast_deliver_from_user(Machine& m, int vector, bool has_error, uint32_t error,
+                            bool software, uint32_t frame_eip) {
   VcpuState& v = m.vcpu();
-  if (v.cpl != 3 || m.options().trace_int || uint32_t(vector) * 8 + 7 > v.idtr.limit)
-    return false;
-  const uint8_t* g = system_bytes(m, v.idtr.base + vector * 8u, 8);
+  if (v.cpl != 3 || uint32_t(vector) * 8 + 7 > v.idtr.limit) return false;
+  const uint8_t* g = system_bytes(m, v.idtr.base + uint32_t(vector) * 8, 8);
   if (!g) return false;
   RawDescriptor gate;
   std::memcpy(&gate.raw, g, 8);
-  // A DPL-3 gate (INT n checks the gate's DPL against CPL), present, 32-bit interrupt or trap.
+  // Present, 32-bit interrupt or trap; INT n also needs the gate's DPL to be 3 (= CPL).
   const uint8_t type = gate.gate_type();
-  if ((type != kInterruptGate32 && type != kTrapGate32) || !gate.present() || gate.dpl() != 3)
+  if ((type != kInterruptGate32 && type != kTrapGate32) || !gate.present() ||
+      (software && gate.dpl() != 3))
     return false;
   RawDescriptor code;
   if (!gdt_descriptor(m, gate.gate_selector(), &code) || !plain_code(code, 0) ||
@@ -85,42 +86,59 @@ bool fast_int_from_user(Machine& m, uint8_t vector, uint32_t next_eip) {
   std::memcpy(&ss0, t + 4, 2);
   RawDescriptor stack;
   if ((ss0 & 3) != 0 || !gdt_descriptor(m, ss0, &stack) || !plain_stack(stack, 0)) return false;
-  // The frame: EIP CS EFLAGS ESP SS from the lowest address, all five in one page.
+  // The frame from the lowest address: [error] EIP CS EFLAGS ESP SS, all in one page.
   const Segment ss{ss0, stack.base(), stack.limit(), stack.attrib()};
-  if (segment_fault(ss, true, esp0 - 20, 20, Access::kWrite)) return false;
-  const uint64_t phys = span_in_page(m, ss.base + esp0 - 20, 20, Access::kWrite, false);
+  const uint32_t size = has_error ? 24 : 20;
+  if (segment_fault(ss, true, esp0 - size, size, Access::kWrite)) return false;
+  const uint64_t phys = span_in_page(m, ss.base + esp0 - size, size, Access::kWrite, false);
   if (phys == kNoSpan) return false;
 
-  const uint32_t frame[5] = {next_eip, v.seg[kCS].selector, v.eflags, v.gpr[4],
+  const uint32_t frame[6] = {error, frame_eip, v.seg[kCS].selector, v.eflags, v.gpr[4],
                              v.seg[kSS].selector};
-  m.ram().write(uint32_t(phys), frame, sizeof frame);
-  enter(v, 0, gate.gate_selector(), code, ss0, stack, esp0 - 20);
+  m.ram().write(uint32_t(phys), has_error ? frame : frame + 1, size);
+  enter(v, 0, gate.gate_selector(), code, ss0, stack, esp0 - size);
   v.eflags &= ~(kFlagTF | kFlagNT | kFlagRF | kFlagVM);
   if (type == kInterruptGate32) v.eflags &= ~kFlagIF;
   v.eip = gate.gate_offset();
-  m.stats().exceptions_delivered++;
-  m.stats().fast_int++;
+  m.stats().fast_deliver++;
   return true;
 }
 
-bool fast_iret_to_user(Machine& m) {
+bool fast_iret(Machine& m) {
   VcpuState& v = m.vcpu();
   const Segment& ss = v.seg[kSS];
-  if (v.cpl != 0 || (v.eflags & kFlagNT) || stack_is_16(ss) ||
-      segment_fault(ss, true, v.gpr[4], 20, Access::kRead))
-    return false;
-  const uint64_t phys = span_in_page(m, ss.base + v.gpr[4], 20, Access::kRead, false);
-  if (phys == kNoSpan) return false;
-  uint32_t frame[5];  // EIP CS EFLAGS ESP SS
-  std::memcpy(frame, m.ram().host(uint32_t(phys)), sizeof frame);
-  const uint16_t cs = uint16_t(frame[1]), outer_ss = uint16_t(frame[4]);
-  if ((cs & 3) != 3 || (frame[2] & kFlagVM) || (outer_ss & 3) != 3) return false;
-  RawDescriptor code, stack;
-  if (!gdt_descriptor(m, cs, &code) || !plain_code(code, 3) || frame[0] > code.limit() ||
-      !gdt_descriptor(m, outer_ss, &stack) || !plain_stack(stack, 3))
+  if (v.cpl != 0 || (v.eflags & kFlagNT) || stack_is_16(ss)) return false;
+  // EIP CS EFLAGS, then for a return to CPL 3 ESP SS: all read in one page.
+  uint32_t frame[5];
+  auto pop = [&](unsigned bytes) {
+    if (segment_fault(ss, true, v.gpr[4], bytes, Access::kRead)) return false;
+    const uint64_t phys = span_in_page(m, ss.base + v.gpr[4], bytes, Access::kRead, false);
+    if (phys == kNoSpan) return false;
+    std::memcpy(frame, m.ram().host(uint32_t(phys)), bytes);
+    return true;
+  };
+  if (!pop(12) || (frame[2] & kFlagVM)) return false;
+  const uint16_t cs = uint16_t(frame[1]);
+  const uint32_t mask = iret_writable_flags(v, 4);
+  RawDescriptor code;
+  if ((cs & 3) == 0) {  // to CPL 0
+    if (!gdt_descriptor(m, cs, &code) || !plain_code(code, 0) || frame[0] > code.limit())
+      return false;
+    v.eflags = (v.eflags & ~mask) | (frame[2] & mask) | 0x2;
+    v.seg[kCS] = Segment{cs, code.base(), code.limit(), code.attrib()};
+    v.gpr[4] += 12;
+    v.eip = frame[0];
+    m.stats().fast_iret++;
+    return true;
+  }
+  if ((cs & 3) != 3 || !pop(20)) return false;
+  const uint16_t outer_ss = uint16_t(frame[4]);
+  RawDescriptor stack;
+  if ((outer_ss & 3) != 3 || !gdt_descriptor(m, cs, &code) || !plain_code(code, 3) ||
+      frame[0] > code.limit() || !gdt_descriptor(m, outer_ss, &stack) ||
+      !plain_stack(stack, 3))
     return false;
 
-  const uint32_t mask = iret_writable_flags(v, 4);
   v.eflags = (v.eflags & ~mask) | (frame[2] & mask) | 0x2;
   enter(v, 3, cs, code, outer_ss, stack, frame[3]);
   null_inaccessible_segments(v);

@@ -158,12 +158,9 @@ bool iret(Machine& m, const Insn& in) {
 bool perform_control(Machine& m, const Insn& in, Kind k) {
   VcpuState& v = m.vcpu();
   switch (k) {
-    case Kind::Int: {
-      const uint8_t vector = uint8_t(in.ops[0].imm.value.u);
-      if (!fast_int_from_user(m, vector, in.next_eip()))
-        deliver_exception(m, vector, false, 0, true, in.next_eip());
+    case Kind::Int:
+      deliver_exception(m, int(in.ops[0].imm.value.u & 0xFF), false, 0, true, in.next_eip());
       return false;
-    }
     case Kind::Int3:
       deliver_exception(m, 3, false, 0, true, in.next_eip());
       return false;
@@ -176,7 +173,7 @@ bool perform_control(Machine& m, const Insn& in, Kind k) {
       deliver_exception(m, 4, false, 0, true, in.next_eip());
       return false;
     case Kind::Iret:
-      if (in.z.operand_width == 32 && fast_iret_to_user(m)) return false;
+      if (in.z.operand_width == 32 && fast_iret(m)) return false;
       return iret(m, in);
     case Kind::JmpFar:
     case Kind::CallFar: {

@@ -63,8 +63,8 @@ void print_stats(FILE* out, const Stats& s, const translator::TCacheStats& tc,
                (unsigned long long)s.interrupts_delivered, (unsigned long long)s.halts);
   std::fprintf(out, "  port I/O:     %llu IN/OUT from translated code without an exit\n",
                (unsigned long long)s.port_io_inline);
-  std::fprintf(out, "  fast path:    %llu INT n from CPL 3 and %llu IRET to CPL 3 in one pass\n",
-               (unsigned long long)s.fast_int, (unsigned long long)s.fast_iret);
+  std::fprintf(out, "  fast path:    %llu interrupts from CPL 3 and %llu IRETs in one pass\n",
+               (unsigned long long)s.fast_deliver, (unsigned long long)s.fast_iret);
   std::fprintf(out, "  invalidated:  %llu blocks on %llu page writes\n",
                (unsigned long long)tc.invalidated_blocks, (unsigned long long)tc.invalidated_pages);
   std::fprintf(out, "  shadow MMU:   %llu fills (%llu mmaps of %llu pages, %llu dirty upgrades), "
@@ -128,7 +128,7 @@ std::string stats_json(const Stats& s, const translator::TCacheStats& tc,
   num("invlpg", double(mmu.invlpgs));
   num("open_bus_pages", double(mmu.open_bus_pages));
   num("port_io_inline", double(s.port_io_inline));
-  num("fast_int", double(s.fast_int));
+  num("fast_deliver", double(s.fast_deliver));
   num("fast_iret", double(s.fast_iret));
   num("seconds_total", d.sec_total);
   num("seconds_translating", d.sec_translate);

@@ -24,7 +24,7 @@ struct Stats {
   uint64_t interrupts_delivered = 0;  // external interrupts taken from the PIC
   uint64_t halts = 0;                 // HLT sleeps (each a wait for an event)
   uint64_t port_io_inline = 0;        // IN/OUT performed from translated code (no exit)
-  uint64_t fast_int = 0, fast_iret = 0;  // system-call transfers in one pass (fast_transfer.h)
+  uint64_t fast_deliver = 0, fast_iret = 0;  // privilege transfers in one pass (fast_transfer.h)
   // Time split (host TSC ticks).
   uint64_t tsc_translate = 0, tsc_monitor = 0, tsc_total = 0;
   // Dynamic counts, only with instrumentation (--stats).
