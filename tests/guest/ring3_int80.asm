@@ -9,6 +9,8 @@
 ; - INT n from CPL 3 to a DPL 0 code segment switches to SS0:ESP0 and pushes
 ;   SS, ESP, EFLAGS, CS, EIP (20 bytes below ESP0); the saved EIP is the next
 ;   instruction (INT 0x80 is 2 bytes); a trap gate leaves IF as it was (1).
+;   INT 0x82 goes through a DPL 3 interrupt gate, which clears IF in the
+;   handler (6.12.1.3); the EFLAGS image pushed has IF as it was (1).
 ;   The handler runs with CS = 0008 and SS = 0010 (from the TSS).
 ; - IRET to CPL 3 pops EIP, CS, EFLAGS, ESP, SS: ring 3 gets back its own ESP
 ;   (top-4 after one push) and SS = 0023. It then nulls each of ES, FS, GS,
@@ -24,6 +26,7 @@
 ; expect: hello from ring 3
 ; expect: write returned 18
 ; expect: add(40, 2) = 42
+; expect: interrupt gate: in handler if=0 saved if=1
 ; expect: in handler: cs=0008 ss=0010 esp=esp0-20 if=1 saved eip=site+2 cs=001b esp=top-4 ss=0023 if=1
 ; expect: after iret: esp=top-4 ss=0023 cs=001b eax=00000000
 ; expect: kernel left KDATA in es, fs: ds=0023 es=0000 fs=0000 gs=0023
@@ -53,6 +56,7 @@ main:
     call setup_rings
     gate 0x80, sys_handler, GATE_TRAP3
     gate 0x81, sys_handler, GATE_INTR   ; DPL 0
+    gate 0x82, sys_handler, GATE_INTR3  ; DPL 3, interrupt gate
 
     RING3 prog, 0x00000202
     print "write returned "
@@ -60,6 +64,13 @@ main:
     call newline
     print "add(40, 2) = "
     print_dec [u_sum]
+    call newline
+    print "interrupt gate: in handler if="
+    mov eax, [u_intr_kflags]
+    call put_if
+    print " saved if="
+    mov eax, [u_intr_saved]
+    call put_if
     call newline
     print "in handler: cs="
     print_hex16 [k_cs]
@@ -143,6 +154,12 @@ prog:
     mov ecx, 2
     int 0x80
     mov [u_sum], eax
+    mov eax, 3                          ; record, through the interrupt gate
+    int 0x82
+    mov eax, [k_flags]
+    mov [u_intr_kflags], eax
+    mov eax, [k_frame + 8]
+    mov [u_intr_saved], eax
     push dword 0x1234ABCD
     mov eax, 3
 .s3:
@@ -268,6 +285,8 @@ section .bss
 alignb 4
 u_ret:      resd 1
 u_sum:      resd 1
+u_intr_kflags: resd 1
+u_intr_saved:  resd 1
 u_eax:      resd 1
 u_esp:      resd 1
 u_ss:       resd 1
