@@ -223,17 +223,7 @@ main:
     call pg_enable
     mov eax, cr3
     mov [rtss + 0x1C], eax              ; CR3 of both tasks (a static field)
-    mov [rtss2 + 0x1C], eax
-    mov dword [rtss2 + 0x20], pf_task   ; the #PF task
-    mov dword [rtss2 + 0x24], 0x00000002
-    mov dword [rtss2 + 0x38], pf_stack_top
-    mov dword [rtss2 + 0x48], KDATA     ; ES
-    mov dword [rtss2 + 0x4C], KCODE     ; CS
-    mov dword [rtss2 + 0x50], KDATA     ; SS
-    mov dword [rtss2 + 0x54], KDATA     ; DS
-    mov dword [rtss2 + 0x58], KDATA     ; FS
-    mov dword [rtss2 + 0x5C], KDATA     ; GS
-    mov word [rtss2 + 0x66], 0x68
+    TSS2_TASK pf_task, pf_stack_top     ; the #PF task
 
     ; ---- A: INT n at CPL 0, no fault ----
     int0_case "B+0", 0
@@ -529,11 +519,10 @@ prep_case:
     popad
     ret
 
-; run_int0: EAX = ESP for INT 0x40 at CPL 0 (pages as set by the caller).
-run_int0:
-    pushad
-    mov ebx, eax
-    mov al, [tab1]                      ; keep the caller's page choice
+; prep_keeping_pages: prep_case, then the two pages present or absent as the caller had
+; set them (prep_case changes the table entries).
+prep_keeping_pages:
+    mov al, [tab1]
     mov ah, [tab1 + 4]
     call prep_case
     and al, PG_P
@@ -541,6 +530,13 @@ run_int0:
     shl ah, 1
     or al, ah
     call set_pages
+    ret
+
+; run_int0: EAX = ESP for INT 0x40 at CPL 0 (pages as set by the caller).
+run_int0:
+    pushad
+    mov ebx, eax
+    call prep_keeping_pages
     call spare_code
     mov eax, ebx
     mov ebx, site_int40
@@ -554,14 +550,7 @@ run_int0:
 run_int3:
     pushad
     mov ebx, eax
-    mov al, [tab1]
-    mov ah, [tab1 + 4]
-    call prep_case
-    and al, PG_P
-    and ah, PG_P
-    shl ah, 1
-    or al, ah
-    call set_pages
+    call prep_keeping_pages
     mov [rtss + 4], ebx                 ; ESP0
     RING3 u_int80, EFL_INT3
     mov dword [rtss + 4], r0_stack_top

@@ -34,20 +34,7 @@ main:
     ; vector 13: not present
     and byte [idt + 13 * 8 + 5], 0x7F
 
-    mov eax, cr3
-    mov [rtss2 + 0x1C], eax                     ; CR3
-    mov dword [rtss2 + 0x20], df_task           ; EIP
-    mov dword [rtss2 + 0x24], 0x00000002        ; EFLAGS
-    mov dword [rtss2 + 0x28], 0xEAEAEAEA        ; EAX
-    mov dword [rtss2 + 0x38], df_stack_top      ; ESP
-    mov dword [rtss2 + 0x48], KDATA             ; ES
-    mov dword [rtss2 + 0x4C], KCODE             ; CS
-    mov dword [rtss2 + 0x50], KDATA             ; SS
-    mov dword [rtss2 + 0x54], KDATA             ; DS
-    mov dword [rtss2 + 0x58], KDATA             ; FS
-    mov dword [rtss2 + 0x5C], KDATA             ; GS
-    mov dword [rtss2 + 0x60], 0                 ; LDT
-    mov word [rtss2 + 0x66], 0x68               ; no I/O bitmap
+    TSS2_TASK df_task, df_stack_top
 
     print "before: tr="
     str ax

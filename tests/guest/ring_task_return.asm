@@ -41,20 +41,7 @@ main:
     mov dword [idt + TASK_VEC * 8], TSS2_SEL << 16
     mov dword [idt + TASK_VEC * 8 + 4], 0x8500  ; present, DPL 0, task gate
 
-    mov eax, cr3
-    mov [rtss2 + 0x1C], eax                     ; CR3
-    mov dword [rtss2 + 0x20], task2             ; EIP
-    mov dword [rtss2 + 0x24], 0x00000002        ; EFLAGS
-    mov dword [rtss2 + 0x28], 0xEAEAEAEA        ; EAX
-    mov dword [rtss2 + 0x38], t2_stack_top      ; ESP
-    mov dword [rtss2 + 0x48], KDATA             ; ES
-    mov dword [rtss2 + 0x4C], KCODE             ; CS
-    mov dword [rtss2 + 0x50], KDATA             ; SS
-    mov dword [rtss2 + 0x54], KDATA             ; DS
-    mov dword [rtss2 + 0x58], KDATA             ; FS
-    mov dword [rtss2 + 0x5C], KDATA             ; GS
-    mov dword [rtss2 + 0x60], 0                 ; LDT
-    mov word [rtss2 + 0x66], 0x68               ; no I/O bitmap
+    TSS2_TASK task2, t2_stack_top
 
     print "before: tr="
     str ax
