@@ -90,20 +90,18 @@ void TCache::clear_published(bool keep_global) {
   if (ibl_published_overflow_) {
     for (uint64_t& e : vcpu_->ibl) e = ibl_miss_;
     std::fill(ibl_pages_.begin(), ibl_pages_.end(), 0);
-    ibl_published_.clear();
+    for (auto& list : ibl_published_) list.clear();
     ibl_published_overflow_ = false;
     return;
   }
-  size_t kept = 0;
-  for (const Published& p : ibl_published_) {
-    if (keep_global && p.global) {
-      ibl_published_[kept++] = p;
-      continue;
+  for (int global = 0; global < 2; ++global) {
+    if (keep_global && global) continue;
+    for (const Published& p : ibl_published_[global]) {
+      vcpu_->ibl[p.index] = ibl_miss_;
+      ibl_pages_[p.page >> 6] &= ~(1ull << (p.page & 63));
     }
-    vcpu_->ibl[p.index] = ibl_miss_;
-    ibl_pages_[p.page >> 6] &= ~(1ull << (p.page & 63));
+    ibl_published_[global].clear();
   }
-  ibl_published_.resize(kept);
 }
 
 void TCache::reset_ibl_linear(uint32_t linear) {
