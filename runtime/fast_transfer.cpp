@@ -1,4 +1,4 @@
-// The plain INT n / IRET system-call transfers in one pass; see fast_transfer.h.
+// The common privilege transfers (delivery from CPL 3, IRET) in one pass; see fast_transfer.h.
 #include "runtime/fast_transfer.h"
 
 #include <cstring>
