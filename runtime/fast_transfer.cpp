@@ -12,7 +12,6 @@ namespace bt86::runtime {
 
 namespace {
 
-constexpr uint8_t kTss32Available = 0x9, kTss32Busy = 0xB;
 constexpr uint8_t kInterruptGate32 = 14, kTrapGate32 = 15;
 
 // `size` bytes at supervisor linear address `linear`, in one page of RAM: their host
@@ -44,13 +43,9 @@ bool plain_stack(RawDescriptor d, uint8_t dpl) {
          d.dpl() == dpl;
 }
 
-// The switch to CPL `cpl` that enter_cpl (privilege.h) makes, from raw descriptors.
-void enter(VcpuState& v, uint8_t cpl, uint16_t cs, RawDescriptor code, uint16_t ss,
-           RawDescriptor stack, uint32_t esp) {
-  v.seg[kCS] = Segment{uint16_t((cs & ~3u) | cpl), code.base(), code.limit(), code.attrib()};
-  v.seg[kSS] = Segment{ss, stack.base(), stack.limit(), uint16_t(stack.attrib() | 1)};
-  v.gpr[4] = esp;
-  v.cpl = cpl;
+// The segment register a load of `d` by `selector` leaves (as loaded_segment, privilege.h).
+Segment raw_segment(uint16_t selector, RawDescriptor d, uint16_t accessed = 0) {
+  return Segment{selector, d.base(), d.limit(), uint16_t(d.attrib() | accessed)};
 }
 
 }  // namespace
@@ -74,10 +69,7 @@ bool fast_deliver_from_user(Machine& m, int vector, bool has_error, uint32_t err
     return false;
 
   // SS0:ESP0 from a 32-bit TSS.
-  const uint8_t tss_type = v.tr.attrib & 0xF;
-  if ((v.tr.selector & ~3u) == 0 || (tss_type != kTss32Available && tss_type != kTss32Busy) ||
-      v.tr.limit < 4 + 5)
-    return false;
+  if (!tr_is_tss32(v) || v.tr.limit < 4 + 5) return false;
   const uint8_t* t = system_bytes(m, v.tr.base + 4, 6);
   if (!t) return false;
   uint32_t esp0;
@@ -87,7 +79,7 @@ bool fast_deliver_from_user(Machine& m, int vector, bool has_error, uint32_t err
   RawDescriptor stack;
   if ((ss0 & 3) != 0 || !gdt_descriptor(m, ss0, &stack) || !plain_stack(stack, 0)) return false;
   // The frame from the lowest address: [error] EIP CS EFLAGS ESP SS, all in one page.
-  const Segment ss{ss0, stack.base(), stack.limit(), stack.attrib()};
+  const Segment ss = raw_segment(ss0, stack);
   const uint32_t size = has_error ? 24 : 20;
   if (segment_fault(ss, true, esp0 - size, size, Access::kWrite)) return false;
   const uint64_t phys = span_in_page(m, ss.base + esp0 - size, size, Access::kWrite, false);
@@ -96,7 +88,8 @@ bool fast_deliver_from_user(Machine& m, int vector, bool has_error, uint32_t err
   const uint32_t frame[6] = {error, frame_eip, v.seg[kCS].selector, v.eflags, v.gpr[4],
                              v.seg[kSS].selector};
   m.ram().write(uint32_t(phys), has_error ? frame : frame + 1, size);
-  enter(v, 0, gate.gate_selector(), code, ss0, stack, esp0 - size);
+  const Segment loaded_ss = raw_segment(ss0, stack, 1);
+  enter_cpl(v, 0, raw_segment(gate.gate_selector(), code), &loaded_ss, esp0 - size);
   v.eflags &= ~(kFlagTF | kFlagNT | kFlagRF | kFlagVM);
   if (type == kInterruptGate32) v.eflags &= ~kFlagIF;
   v.eip = gate.gate_offset();
@@ -108,16 +101,17 @@ bool fast_iret(Machine& m) {
   VcpuState& v = m.vcpu();
   const Segment& ss = v.seg[kSS];
   if (v.cpl != 0 || (v.eflags & kFlagNT) || stack_is_16(ss)) return false;
-  // EIP CS EFLAGS, then for a return to CPL 3 ESP SS: all read in one page.
+  // EIP CS EFLAGS, then for a return to CPL 3 ESP SS: each part read in one page.
   uint32_t frame[5];
-  auto pop = [&](unsigned bytes) {
-    if (segment_fault(ss, true, v.gpr[4], bytes, Access::kRead)) return false;
-    const uint64_t phys = span_in_page(m, ss.base + v.gpr[4], bytes, Access::kRead, false);
+  auto pop = [&](unsigned at, unsigned bytes) {
+    const uint32_t offset = v.gpr[4] + at;
+    if (segment_fault(ss, true, offset, bytes, Access::kRead)) return false;
+    const uint64_t phys = span_in_page(m, ss.base + offset, bytes, Access::kRead, false);
     if (phys == kNoSpan) return false;
-    std::memcpy(frame, m.ram().host(uint32_t(phys)), bytes);
+    std::memcpy(frame + at / 4, m.ram().host(uint32_t(phys)), bytes);
     return true;
   };
-  if (!pop(12) || (frame[2] & kFlagVM)) return false;
+  if (!pop(0, 12) || (frame[2] & kFlagVM)) return false;
   const uint16_t cs = uint16_t(frame[1]);
   const uint32_t mask = iret_writable_flags(v, 4);
   RawDescriptor code;
@@ -125,13 +119,13 @@ bool fast_iret(Machine& m) {
     if (!gdt_descriptor(m, cs, &code) || !plain_code(code, 0) || frame[0] > code.limit())
       return false;
     v.eflags = (v.eflags & ~mask) | (frame[2] & mask) | 0x2;
-    v.seg[kCS] = Segment{cs, code.base(), code.limit(), code.attrib()};
+    v.seg[kCS] = raw_segment(cs, code);
     v.gpr[4] += 12;
     v.eip = frame[0];
     m.stats().fast_iret++;
     return true;
   }
-  if ((cs & 3) != 3 || !pop(20)) return false;
+  if ((cs & 3) != 3 || !pop(12, 8)) return false;
   const uint16_t outer_ss = uint16_t(frame[4]);
   RawDescriptor stack;
   if ((outer_ss & 3) != 3 || !gdt_descriptor(m, cs, &code) || !plain_code(code, 3) ||
@@ -140,7 +134,8 @@ bool fast_iret(Machine& m) {
     return false;
 
   v.eflags = (v.eflags & ~mask) | (frame[2] & mask) | 0x2;
-  enter(v, 3, cs, code, outer_ss, stack, frame[3]);
+  const Segment loaded_ss = raw_segment(outer_ss, stack, 1);
+  enter_cpl(v, 3, raw_segment(cs, code), &loaded_ss, frame[3]);
   null_inaccessible_segments(v);
   v.eip = frame[0];
   m.stats().fast_iret++;

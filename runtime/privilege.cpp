@@ -8,25 +8,13 @@
 
 namespace bt86::runtime {
 
-namespace {
-
-constexpr uint8_t kTss32Available = 0x9, kTss32Busy = 0xB;
-
-Segment segment_of(uint16_t selector, const Descriptor& d) {
-  return Segment{selector, d.base, d.limit, uint16_t(d.attrib | 1)};
-}
-
-}  // namespace
-
 bool inner_stack(Machine& m, uint8_t cpl, uint32_t ext, StackSwitch* out, Raise* raise) {
   auto fail = [raise](int vector, uint32_t error) {
     *raise = Raise{vector, error};
     return false;
   };
   const VcpuState& v = m.vcpu();
-  const uint8_t tss_type = v.tr.attrib & 0xF;
-  if ((v.tr.selector & ~3u) == 0 || (tss_type != kTss32Available && tss_type != kTss32Busy))
-    return fail(10, (v.tr.selector & ~3u) | ext);  // no 32-bit TSS: #TS
+  if (!tr_is_tss32(v)) return fail(10, (v.tr.selector & ~3u) | ext);  // no 32-bit TSS: #TS
   const uint32_t esp_off = 4 + 8u * cpl;          // ESPn, then SSn 4 bytes later
   if (esp_off + 5 > v.tr.limit) return fail(10, (v.tr.selector & ~3u) | ext);
   uint32_t esp;
@@ -79,23 +67,31 @@ void null_inaccessible_segments(VcpuState& v) {
   }
 }
 
-void enter_cpl(VcpuState& v, uint8_t cpl, uint16_t cs, const Descriptor& code,
-               const StackSwitch* stack) {
-  v.seg[kCS] = Segment{uint16_t((cs & ~3u) | cpl), code.base, code.limit, code.attrib};
+void enter_cpl(VcpuState& v, uint8_t cpl, const Segment& code, const Segment* stack,
+               uint32_t esp) {
+  v.seg[kCS] = code;
+  v.seg[kCS].selector = uint16_t((code.selector & ~3u) | cpl);
   if (stack) {
-    v.seg[kSS] = segment_of(stack->ss, stack->desc);
-    v.gpr[4] = stack->esp;
+    v.seg[kSS] = *stack;
+    v.gpr[4] = esp;
   }
   v.cpl = cpl;
+}
+
+void enter_cpl(VcpuState& v, uint8_t cpl, uint16_t cs, const Descriptor& code,
+               const StackSwitch* stack) {
+  const Segment code_seg{cs, code.base, code.limit, code.attrib};
+  if (!stack) return enter_cpl(v, cpl, code_seg, nullptr, 0);
+  const Segment ss = loaded_segment(stack->ss, stack->desc);
+  enter_cpl(v, cpl, code_seg, &ss, stack->esp);
 }
 
 bool io_permitted(Machine& m, uint16_t port, unsigned size) {
   VcpuState& v = m.vcpu();
   if (v.cpl <= ((v.eflags & kFlagIOPL) >> 12)) return true;
   // The bitmap starts at the 16-bit offset at TSS+0x66; bits past the TSS limit deny.
-  const uint8_t tss_type = v.tr.attrib & 0xF;
   bool allowed = false;
-  if ((tss_type == kTss32Available || tss_type == kTss32Busy) && v.tr.limit >= 0x67) {
+  if (tr_is_tss32(v) && v.tr.limit >= 0x67) {
     uint64_t base = 0, bits = 0;
     if (!read_system(m, v.tr.base + 0x66, 2, &base)) return false;
     const uint32_t at = uint32_t(base) + port / 8;

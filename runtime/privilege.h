@@ -55,7 +55,23 @@ inline uint32_t iret_writable_flags(const VcpuState& v, unsigned n) {
   return mask;
 }
 
-// The CPU's switch to CPL `cpl`: CS (with RPL = cpl) and, if given, SS:ESP.
+// A segment register as a load from descriptor `d` leaves it: the accessed bit set.
+inline Segment loaded_segment(uint16_t selector, const Descriptor& d) {
+  return Segment{selector, d.base, d.limit, uint16_t(d.attrib | 1)};
+}
+
+// TR names a 32-bit TSS (available or busy), the only kind the stack and I/O-bitmap
+// lookups read.
+inline bool tr_is_tss32(const VcpuState& v) {
+  const uint8_t type = v.tr.attrib & 0xF;
+  return (v.tr.selector & ~3u) != 0 && (type == 0x9 || type == 0xB);
+}
+
+// The CPU's switch to CPL `cpl`: CS = `code` with its RPL made `cpl` and, if `stack` is
+// given, SS = *stack (as loaded: see loaded_segment) and ESP = `esp`.
+void enter_cpl(VcpuState& v, uint8_t cpl, const Segment& code, const Segment* stack,
+               uint32_t esp);
+// The same from a code descriptor and a StackSwitch.
 void enter_cpl(VcpuState& v, uint8_t cpl, uint16_t cs, const Descriptor& code,
                const StackSwitch* stack);
 

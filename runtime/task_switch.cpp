@@ -10,6 +10,7 @@
 #include "runtime/guest_access.h"
 #include "runtime/machine.h"
 #include "runtime/monitor.h"
+#include "runtime/privilege.h"
 
 namespace bt86::runtime {
 
@@ -95,8 +96,7 @@ bool read_tss(Machine& m, uint32_t base, TssImage* out) {
 // a CPU whose TR was never loaded has nowhere sensible to save it.
 std::optional<Raise> check_current_tss(Machine& m, uint32_t ext) {
   const Segment& tr = m.vcpu().tr;
-  const uint8_t type = tr.attrib & 0xF;
-  if ((tr.selector & ~3u) == 0 || (type != kTss32Busy && type != kTss32Available)) {
+  if (!tr_is_tss32(m.vcpu())) {
     m.stop(StopKind::kGuestError, kStatusGuestError,
            strfmt("a task switch at EIP 0x%08x from a task whose TR (0x%04x) holds no 32-bit "
                   "TSS; bt86 does not do that",
@@ -178,10 +178,6 @@ void load_task_registers(Machine& m, const TaskSwitch& t, const TssImage& next) 
   v.cpl = next.seg[kCS] & 3;
 }
 
-Segment segment_of(uint16_t selector, const Descriptor& d) {
-  return Segment{selector, d.base, d.limit, uint16_t(d.attrib | 1)};  // accessed
-}
-
 // The new task's LDT: a null selector, or a present LDT descriptor in the GDT; else
 // #TS(LDT selector) (Table 7-1).
 std::optional<Raise> load_ldt(Machine& m, uint16_t sel, uint32_t ext) {
@@ -217,7 +213,7 @@ std::optional<Raise> load_stack(Machine& m, uint16_t sel, uint32_t ext) {
   if (!d->present) return fault(12, sel, ext);
   if (d->dpl != v.cpl || (sel & 3) != v.cpl) return fault(10, sel, ext);
   mark_accessed(m, sel);
-  v.seg[kSS] = segment_of(sel, *d);
+  v.seg[kSS] = loaded_segment(sel, *d);
   return std::nullopt;
 }
 
@@ -233,7 +229,7 @@ std::optional<Raise> load_data(Machine& m, int seg, uint16_t sel, uint32_t ext) 
   const bool conforming_code = d->is_code() && (d->type & 4);
   if (!conforming_code && (d->dpl < v.cpl || d->dpl < (sel & 3))) return fault(10, sel, ext);
   mark_accessed(m, sel);
-  v.seg[seg] = segment_of(sel, *d);
+  v.seg[seg] = loaded_segment(sel, *d);
   return std::nullopt;
 }
 
@@ -252,7 +248,7 @@ std::optional<Raise> load_task_segments(Machine& m, const TssImage& next, uint32
     return kStopped;
   }
   mark_accessed(m, cs);
-  v.seg[kCS] = segment_of(cs, code);
+  v.seg[kCS] = loaded_segment(cs, code);
   for (int s : {kES, kDS, kFS, kGS})
     if (auto r = load_data(m, s, next.seg[s], ext)) return r;
   return std::nullopt;

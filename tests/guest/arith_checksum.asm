@@ -106,12 +106,6 @@ main:
     jnz .loop
 
     print "checksum: "
-    print_hex32 eax
-    print " "
-    print_hex32 esi
-    print " "
-    print_hex32 edi
-    print " "
-    print_hex32 ebx
+    print_hex32s eax, esi, edi, ebx
     call newline
     exit 0

@@ -42,14 +42,7 @@ main:
     print_dec [scratch]
     call newline
 
-    ; enable SSE
-    mov eax, cr0
-    and eax, ~(1 << 2)                      ; EM = 0
-    or eax, (1 << 1) | (1 << 5)             ; MP = 1, NE = 1
-    mov cr0, eax
-    mov eax, cr4
-    or eax, (1 << 9) | (1 << 10)            ; OSFXSR, OSXMMEXCPT
-    mov cr4, eax
+    enable_sse
 
     stmxcsr [scratch]
     print "mxcsr="

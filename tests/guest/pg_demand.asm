@@ -158,11 +158,7 @@ main:
     print "again, all pages mapped:"
     end_measure 0
     print " eax="
-    print_hex32 ebx
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
+    print_hex32s ebx, ecx, edx
     call newline
 
     print "total faults: "

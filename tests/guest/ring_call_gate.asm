@@ -107,9 +107,7 @@ cg_target:
     sub eax, [k_esp]
     call put_dec
     print " params "
-    print_hex32 [ebp + 8]
-    print " "
-    print_hex32 [ebp + 12]
+    print_hex32s [ebp + 8], [ebp + 12]
     print " caller eip="
     cmp dword [ebp], prog.ret
     jne .bad_eip

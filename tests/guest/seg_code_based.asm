@@ -137,9 +137,7 @@ back_to_flat:
     add [sum], eax
     loop .two
     print "same eip, two bases: "
-    print_hex32 esi
-    print " "
-    print_hex32 edi
+    print_hex32s esi, edi
     print " x100: "
     print_hex32 [sum]
     call newline
@@ -154,24 +152,24 @@ back_to_flat:
     println "done"
     exit 0
 
-; Flat handler for INT 0x30: records the saved EIP and CS.
-int30_handler:
+; record_return: stores the EIP and CS at [ESP] and [ESP + 4] (keeps EAX).
+%macro record_return 0
     push eax
     mov eax, [esp + 4]
     mov [rec_eip], eax
     mov eax, [esp + 8]
     mov [rec_cs], eax
     pop eax
+%endmacro
+
+; Flat handler for INT 0x30: records the saved EIP and CS.
+int30_handler:
+    record_return
     iret
 
 ; Flat far-callable: records the pushed EIP and CS.
 flat_rec:
-    push eax
-    mov eax, [esp + 4]
-    mov [rec_eip], eax
-    mov eax, [esp + 8]
-    mov [rec_cs], eax
-    pop eax
+    record_return
     retf
 
 add4:
@@ -363,11 +361,8 @@ based_f:
     push eax
     mov ax, cs
     mov [h_cs], ax
-    mov eax, [esp + 4]
-    mov [rec_eip], eax
-    mov eax, [esp + 8]
-    mov [rec_cs], eax
     pop eax
+    record_return
     retf
 
 ; INT 0x31 lands here in CB1: records CS, its own EIP, the frame's EIP and CS.

@@ -188,9 +188,7 @@ main:
     mov ecx, 1
     rep insd
     print "rep insd at 0x3fc: "
-    print_hex32 [in_buf]
-    print " "
-    print_hex32 [in_buf + 4]
+    print_hex32s [in_buf], [in_buf + 4]
     off " edi=in+", edi, in_buf
     call newline
 

@@ -46,9 +46,7 @@ main:
     mov byte [func + 1], 0x66
     call func
     print "patched function: "
-    print_hex32 ebx
-    print " "
-    print_hex32 eax
+    print_hex32s ebx, eax
     call newline
 
     ; 3. A JMP rel8 gets a new displacement.

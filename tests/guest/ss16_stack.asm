@@ -152,24 +152,10 @@ main:
     mov eax, [STACK_BASE + 0xFFE4]
     mov [seen_c], eax
     print "push/pop   "
-    print_hex32 ebx
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
-    print " "
-    print_hex32 esi
-    print " "
-    print_hex32 edi
-    print " "
-    print_hex32 ebp
+    print_hex32s ebx, ecx, edx, esi, edi, ebp
     call newline
     print "in ram     "
-    print_hex32 [seen_a]
-    print " "
-    print_hex32 [seen_b]
-    print " "
-    print_hex32 [seen_c]
+    print_hex32s [seen_a], [seen_b], [seen_c]
     call newline
 
     ; Near CALL/RET.
@@ -178,11 +164,7 @@ main:
     sub ebx, .ret_near
     mov edx, esp
     print "call/ret   "
-    print_hex32 eax
-    print " "
-    print_hex32 ebx
-    print " "
-    print_hex32 edx
+    print_hex32s eax, ebx, edx
     call newline
 
     push dword 1
@@ -190,9 +172,7 @@ main:
     call near_fn_ret8
     mov edx, esp
     print "ret imm    "
-    print_hex32 eax
-    print " "
-    print_hex32 edx
+    print_hex32s eax, edx
     call newline
 
     mov eax, near_fn
@@ -201,11 +181,7 @@ main:
     call [fnptr]
     mov edx, esp
     print "call ind   "
-    print_hex32 ecx
-    print " "
-    print_hex32 eax
-    print " "
-    print_hex32 edx
+    print_hex32s ecx, eax, edx
     call newline
 
     ; Far CALL/RET.
@@ -214,23 +190,17 @@ main:
     sub ebx, .ret_far
     mov edx, esp
     print "far call   "
-    print_hex32 eax
-    print " "
-    print_hex32 ebx
+    print_hex32s eax, ebx
     print " "
     movzx ecx, cx
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
+    print_hex32s ecx, edx
     call newline
 
     push dword 3
     call CODE_SEL:far_fn_ret4
     mov edx, esp
     print "retf imm   "
-    print_hex32 eax
-    print " "
-    print_hex32 edx
+    print_hex32s eax, edx
     call newline
 
     ; PUSHF/POPF, 32- and 16-bit.
@@ -251,13 +221,7 @@ main:
     mov eax, 0
     adc eax, 0
     print "pushf/popf "
-    print_hex32 ebx
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
-    print " "
-    print_hex32 eax
+    print_hex32s ebx, ecx, edx, eax
     call newline
 
     ; PUSHA/POPA.
@@ -273,13 +237,7 @@ main:
     o16 popa
     mov esi, esp
     print "pusha      "
-    print_hex32 [seen_a]
-    print " "
-    print_hex32 [seen_b]
-    print " "
-    print_hex32 [seen_d]
-    print " "
-    print_hex32 esi
+    print_hex32s [seen_a], [seen_b], [seen_d], esi
     call newline
 
     mov eax, 0xa1a1a1a1
@@ -299,19 +257,7 @@ main:
     xor edi, edi
     popad
     print "popa       "
-    print_hex32 eax
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
-    print " "
-    print_hex32 ebx
-    print " "
-    print_hex32 ebp
-    print " "
-    print_hex32 esi
-    print " "
-    print_hex32 edi
+    print_hex32s eax, ecx, edx, ebx, ebp, esi, edi
     call newline
 
     ; ENTER/LEAVE. With a 32-bit operand size EBP gets all of FrameTemp (ESP after the
@@ -322,19 +268,13 @@ main:
     mov ebx, ebp
     mov ecx, esp
     print "enter      "
-    print_hex32 ebx
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 [STACK_BASE + 0xFFEC]
+    print_hex32s ebx, ecx, [STACK_BASE + 0xFFEC]
     call newline
     leave
     mov ebx, ebp
     mov ecx, esp
     print "leave      "
-    print_hex32 ebx
-    print " "
-    print_hex32 ecx
+    print_hex32s ebx, ecx
     call newline
 
     mov dword [STACK_BASE + 0xAAAA - 4], 0x5A5A5A5A  ; SS:[BP - 4]
@@ -345,13 +285,7 @@ main:
     mov esi, [STACK_BASE + 0xFFE4]
     leave
     print "enter 2    "
-    print_hex32 ebx
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
-    print " "
-    print_hex32 esi
+    print_hex32s ebx, ecx, edx, esi
     call newline
 
     ; INT n and IRET on the 16-bit stack.
@@ -364,15 +298,7 @@ main:
     mov edx, esp
     mov esi, eax
     print "int 40h    "
-    print_hex32 [seen_esp]
-    print " "
-    print_hex32 ebx
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
-    print " "
-    print_hex32 esi
+    print_hex32s [seen_esp], ebx, ecx, edx, esi
     call newline
 
     ; #DE: a fault, its frame on the 16-bit stack.
@@ -385,13 +311,7 @@ main:
     sub ebx, .div
     mov edx, esp
     print "#de        "
-    print_hex32 [seen_esp]
-    print " "
-    print_hex32 ebx
-    print " "
-    print_hex32 edx
-    print " "
-    print_hex32 eax
+    print_hex32s [seen_esp], ebx, edx, eax
     call newline
 
     int3
@@ -400,11 +320,7 @@ main:
     sub ebx, .after_int3
     mov edx, esp
     print "int3       "
-    print_hex32 [seen_esp]
-    print " "
-    print_hex32 ebx
-    print " "
-    print_hex32 edx
+    print_hex32s [seen_esp], ebx, edx
     call newline
 
     ; An INT n frame that wraps: EFLAGS at SP 0x0000, CS at 0xFFFC, EIP at 0xFFF8.
@@ -417,13 +333,7 @@ main:
     sub ebx, .after_int_wrap
     mov ecx, [seen_b]
     print "int wrap   "
-    print_hex32 [seen_esp]
-    print " "
-    print_hex32 ebx
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
+    print_hex32s [seen_esp], ebx, ecx, edx
     call newline
 
     ; SP wraps from 0x0000 to 0xFFFE and back; ESP's upper half stays.
@@ -440,26 +350,14 @@ main:
     mov [seen_a], esp
     mov esp, 0x5678FFFE
     print "wrap       "
-    print_hex32 ebx
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
-    print " "
-    print_hex32 esi
-    print " "
-    print_hex32 edi
-    print " "
-    print_hex32 [seen_a]
+    print_hex32s ebx, ecx, edx, esi, edi, [seen_a]
     call newline
     pop ax                          ; 0xFFFE + 2 wraps to 0x0000
     mov ebx, esp
     push ax
     mov ecx, esp
     print "wrap pop   "
-    print_hex32 ecx
-    print " "
-    print_hex32 ebx
+    print_hex32s ecx, ebx
     call newline
 
     ; Explicit [esp + N] uses all of ESP; PUSH uses SP.
@@ -475,13 +373,7 @@ main:
     mov esi, [esp]                  ; SS:0x0010FFEC, not SS:0xFFEC
     add esp, 4
     print "esp+n      "
-    print_hex32 ebx
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
-    print " "
-    print_hex32 esi
+    print_hex32s ebx, ecx, edx, esi
     call newline
 
     mov ax, DATA_SEL

@@ -44,9 +44,7 @@ main:
     mov ebx, eax
     call [ptr_ret_0x22]
     print "call reg/mem: "
-    print_hex32 ebx
-    print " "
-    print_hex32 eax
+    print_hex32s ebx, eax
     call newline
 
     ; ENTER/LEAVE: a frame with 16 bytes of locals.
@@ -77,17 +75,7 @@ main:
     xor edi, edi
     popad
     print "pushad/popad: "
-    print_hex32 eax
-    print " "
-    print_hex32 ecx
-    print " "
-    print_hex32 edx
-    print " "
-    print_hex32 ebx
-    print " "
-    print_hex32 esi
-    print " "
-    print_hex32 edi
+    print_hex32s eax, ecx, edx, ebx, esi, edi
     print " esp ok: "
     cmp esp, [saved_esp]
     call yes_no
@@ -98,9 +86,7 @@ main:
     pop dword [popped_b]
     pop dword [popped_a]
     print "push imm/mem, pop mem: "
-    print_hex32 [popped_a]
-    print " "
-    print_hex32 [popped_b]
+    print_hex32s [popped_a], [popped_b]
     call newline
 
     ; [esp+disp] addressing inside a deeper frame.
